@@ -1,0 +1,738 @@
+"""Harmony chat data model (roles, contents, messages, conversations) and its JSON form.
+
+Plain stdlib dataclasses that mirror the official pydantic models field by field: same
+defaults, same fluent helpers (which mutate and return ``self``), same ``to_dict`` /
+``to_json`` output (key order included) and the same ``from_dict`` / ``from_json`` rules.
+Construction validates types like pydantic's lax mode does; later attribute assignment is
+not validated (pydantic's ``validate_assignment`` is off too).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+
+__all__ = [
+    "ValidationError",
+    "Role",
+    "ReasoningEffort",
+    "Author",
+    "Content",
+    "TextContent",
+    "ToolDescription",
+    "ToolNamespaceConfig",
+    "ChannelConfig",
+    "SystemContent",
+    "DeveloperContent",
+    "Message",
+    "Conversation",
+    "RenderConversationConfig",
+    "RenderOptions",
+]
+
+
+class ValidationError(TypeError, ValueError):
+    """Invalid constructor argument; a ValueError like pydantic's, and a TypeError too."""
+
+
+# ---------------------------------------------------------------------------
+# Enums
+# ---------------------------------------------------------------------------
+
+
+class Role(str, Enum):
+    """The role of a message author."""
+
+    USER = "user"
+    ASSISTANT = "assistant"
+    SYSTEM = "system"
+    DEVELOPER = "developer"
+    TOOL = "tool"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "Role":
+        raise ValueError(f"Unknown role: {value!r}")
+
+
+class ReasoningEffort(str, Enum):
+    """Reasoning effort announced in the system message."""
+
+    LOW = "Low"
+    MEDIUM = "Medium"
+    HIGH = "High"
+
+
+# ---------------------------------------------------------------------------
+# Validation helpers (pydantic lax-mode semantics, simplified)
+# ---------------------------------------------------------------------------
+
+_TRUE_STRINGS = frozenset({"1", "on", "t", "true", "y", "yes"})
+_FALSE_STRINGS = frozenset({"0", "off", "f", "false", "n", "no"})
+
+
+def _fail(owner: str, name: str, expected: str, value: Any) -> ValidationError:
+    return ValidationError(
+        f"{owner}.{name}: expected {expected}, got {type(value).__name__} {value!r:.80}"
+    )
+
+
+def _check_str(owner: str, name: str, value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise _fail(owner, name, "a string", value)
+
+
+def _check_opt_str(owner: str, name: str, value: Any) -> Optional[str]:
+    if value is None or isinstance(value, str):
+        return value
+    raise _fail(owner, name, "a string or None", value)
+
+
+def _check_bool(owner: str, name: str, value: Any) -> bool:
+    if value is True or value is False:
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, float) and value in (0.0, 1.0):
+        return bool(value)
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in _TRUE_STRINGS:
+            return True
+        if low in _FALSE_STRINGS:
+            return False
+    raise _fail(owner, name, "a boolean", value)
+
+
+def _check_role(owner: str, value: Any) -> Role:
+    if isinstance(value, Role):
+        return value
+    if isinstance(value, str):
+        try:
+            return Role(value)
+        except ValueError:
+            pass
+    raise ValidationError(
+        f"{owner}.role: expected one of 'user', 'assistant', 'system', 'developer' "
+        f"or 'tool', got {value!r:.80}"
+    )
+
+
+def _check_effort(owner: str, value: Any) -> Optional[ReasoningEffort]:
+    if value is None or isinstance(value, ReasoningEffort):
+        return value
+    if isinstance(value, str):
+        try:
+            return ReasoningEffort(value)
+        except ValueError:
+            pass
+    raise ValidationError(
+        f"{owner}.reasoning_effort: expected 'Low', 'Medium', 'High' or None, "
+        f"got {value!r:.80}"
+    )
+
+
+def _as_list(owner: str, name: str, value: Any) -> list:
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, (str, bytes, bytearray, Mapping)) or value is None:
+        raise _fail(owner, name, "a list", value)
+    try:
+        return list(value)
+    except TypeError:
+        raise _fail(owner, name, "a list", value) from None
+
+
+def _check_str_list(owner: str, name: str, value: Any) -> List[str]:
+    items = _as_list(owner, name, value)
+    for item in items:
+        if not isinstance(item, str):
+            raise _fail(owner, f"{name}[]", "a string", item)
+    return items
+
+
+def _check_tools_map(owner: str, value: Any) -> Optional[Dict[str, "ToolNamespaceConfig"]]:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise _fail(owner, "tools", "a dict of ToolNamespaceConfig or None", value)
+    out: Dict[str, ToolNamespaceConfig] = {}
+    for key, ns in value.items():
+        if not isinstance(key, str):
+            raise _fail(owner, "tools key", "a string", key)
+        out[key] = ToolNamespaceConfig._coerce(ns, f"{owner}.tools[{key!r}]")
+    return out
+
+
+def _dump_tools_map(tools: Mapping[str, "ToolNamespaceConfig"]) -> Dict[str, Any]:
+    return {key: ns.to_dict() for key, ns in tools.items()}
+
+
+# ---------------------------------------------------------------------------
+# Author
+# ---------------------------------------------------------------------------
+
+
+@dataclass(init=False)
+class Author:
+    """Author of a message: a role plus an optional name (the tool name for tools)."""
+
+    role: Role
+    name: Optional[str] = None
+
+    def __init__(self, role: Union[Role, str], name: Optional[str] = None, **_extra: Any):
+        self.role = _check_role("Author", role)
+        self.name = _check_opt_str("Author", "name", name)
+
+    @classmethod
+    def new(cls, role: Role, name: str) -> "Author":
+        """Author with a role and a name."""
+        return cls(role=role, name=name)
+
+    @classmethod
+    def _coerce(cls, value: Any) -> "Author":
+        if isinstance(value, Author):
+            return value
+        if isinstance(value, Mapping):
+            return cls(**value)
+        if isinstance(value, (Role, str)):
+            return cls(role=value)
+        raise _fail("Message", "author", "an Author", value)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """``{"role": ..., "name": ...}`` (name kept even when None, like the official)."""
+        return {"role": self.role, "name": self.name}
+
+
+# ---------------------------------------------------------------------------
+# Contents
+# ---------------------------------------------------------------------------
+
+
+class Content:
+    """Base class of message contents."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> Dict[str, Any]:
+        raise NotImplementedError
+
+
+@dataclass(init=False)
+class TextContent(Content):
+    """Plain text content."""
+
+    text: str
+
+    def __init__(self, text: str, **_extra: Any):
+        self.text = _check_str("TextContent", "text", text)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """``{"type": "text", "text": ...}``."""
+        return {"type": "text", "text": self.text}
+
+
+@dataclass(init=False)
+class ToolDescription:
+    """One tool: name, description and an optional JSON schema of its parameters."""
+
+    name: str
+    description: str
+    parameters: Optional[dict] = None
+
+    def __init__(
+        self, name: str, description: str, parameters: Optional[dict] = None, **_extra: Any
+    ):
+        self.name = _check_str("ToolDescription", "name", name)
+        self.description = _check_str("ToolDescription", "description", description)
+        if parameters is not None:
+            if not isinstance(parameters, Mapping):
+                raise _fail("ToolDescription", "parameters", "a dict or None", parameters)
+            parameters = dict(parameters)
+        self.parameters = parameters
+
+    @classmethod
+    def new(
+        cls, name: str, description: str, parameters: Optional[dict] = None
+    ) -> "ToolDescription":
+        """Tool description from its parts."""
+        return cls(name=name, description=description, parameters=parameters)
+
+    @classmethod
+    def _coerce(cls, value: Any, where: str) -> "ToolDescription":
+        if isinstance(value, ToolDescription):
+            return value
+        if isinstance(value, Mapping):
+            return cls(**value)
+        raise ValidationError(f"{where}: expected a ToolDescription, got {value!r:.80}")
+
+    def to_dict(self) -> Dict[str, Any]:
+        """Dump without None fields (parameters kept verbatim, deep-copied)."""
+        out: Dict[str, Any] = {"name": self.name, "description": self.description}
+        if self.parameters is not None:
+            out["parameters"] = copy.deepcopy(self.parameters)
+        return out
+
+
+_TOOL_NAMESPACES: Optional[Dict[str, Any]] = None
+
+
+def _builtin_namespace(name: str) -> Dict[str, Any]:
+    global _TOOL_NAMESPACES
+    if _TOOL_NAMESPACES is None:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "tool_namespaces.json")
+        with open(path, encoding="utf-8") as fh:
+            _TOOL_NAMESPACES = json.load(fh)
+    return copy.deepcopy(_TOOL_NAMESPACES[name])
+
+
+@dataclass(init=False)
+class ToolNamespaceConfig:
+    """A namespace of tools (e.g. ``functions``, ``browser``, ``python``)."""
+
+    name: str
+    description: Optional[str] = None
+    tools: List[ToolDescription] = field(default_factory=list)
+
+    def __init__(
+        self,
+        name: str,
+        description: Optional[str] = None,
+        tools: Sequence[ToolDescription] = (),
+        **_extra: Any,
+    ):
+        self.name = _check_str("ToolNamespaceConfig", "name", name)
+        self.description = _check_opt_str("ToolNamespaceConfig", "description", description)
+        where = "ToolNamespaceConfig.tools"
+        self.tools = [
+            ToolDescription._coerce(t, where) for t in _as_list("ToolNamespaceConfig", "tools", tools)
+        ]
+
+    @staticmethod
+    def browser() -> "ToolNamespaceConfig":
+        """The built-in browser tool namespace."""
+        return ToolNamespaceConfig(**_builtin_namespace("browser"))
+
+    @staticmethod
+    def python() -> "ToolNamespaceConfig":
+        """The built-in python tool namespace."""
+        return ToolNamespaceConfig(**_builtin_namespace("python"))
+
+    @classmethod
+    def _coerce(cls, value: Any, where: str) -> "ToolNamespaceConfig":
+        if isinstance(value, ToolNamespaceConfig):
+            return value
+        if isinstance(value, Mapping):
+            return cls(**value)
+        raise ValidationError(f"{where}: expected a ToolNamespaceConfig, got {value!r:.80}")
+
+    def to_dict(self) -> Dict[str, Any]:
+        """Dump without None fields."""
+        out: Dict[str, Any] = {"name": self.name}
+        if self.description is not None:
+            out["description"] = self.description
+        out["tools"] = [t.to_dict() for t in self.tools]
+        return out
+
+
+@dataclass(init=False)
+class ChannelConfig:
+    """Valid channels announced in the system message, and whether one is required."""
+
+    valid_channels: List[str]
+    channel_required: bool
+
+    def __init__(self, valid_channels: Sequence[str], channel_required: bool, **_extra: Any):
+        self.valid_channels = _check_str_list("ChannelConfig", "valid_channels", valid_channels)
+        self.channel_required = _check_bool("ChannelConfig", "channel_required", channel_required)
+
+    @classmethod
+    def require_channels(cls, channels: Sequence[str]) -> "ChannelConfig":
+        """Config that requires one of ``channels`` on every assistant message."""
+        return cls(valid_channels=channels, channel_required=True)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """``{"valid_channels": [...], "channel_required": ...}``."""
+        return {"valid_channels": list(self.valid_channels), "channel_required": self.channel_required}
+
+
+_DEFAULT_IDENTITY = "You are ChatGPT, a large language model trained by OpenAI."
+_DEFAULT_CHANNELS = ("analysis", "commentary", "final")
+_UNSET: Any = object()
+
+
+@dataclass(init=False)
+class SystemContent(Content):
+    """Content of the system message: identity, dates, reasoning effort, tools, channels."""
+
+    model_identity: Optional[str] = _DEFAULT_IDENTITY
+    reasoning_effort: Optional[ReasoningEffort] = ReasoningEffort.MEDIUM
+    conversation_start_date: Optional[str] = None
+    knowledge_cutoff: Optional[str] = "2024-06"
+    channel_config: Optional[ChannelConfig] = None
+    tools: Optional[Dict[str, ToolNamespaceConfig]] = None
+
+    def __init__(
+        self,
+        model_identity: Optional[str] = _DEFAULT_IDENTITY,
+        reasoning_effort: Optional[Union[ReasoningEffort, str]] = ReasoningEffort.MEDIUM,
+        conversation_start_date: Optional[str] = None,
+        knowledge_cutoff: Optional[str] = "2024-06",
+        channel_config: Optional[ChannelConfig] = _UNSET,
+        tools: Optional[Dict[str, ToolNamespaceConfig]] = None,
+        **_extra: Any,
+    ):
+        owner = "SystemContent"
+        self.model_identity = _check_opt_str(owner, "model_identity", model_identity)
+        self.reasoning_effort = _check_effort(owner, reasoning_effort)
+        self.conversation_start_date = _check_opt_str(
+            owner, "conversation_start_date", conversation_start_date
+        )
+        self.knowledge_cutoff = _check_opt_str(owner, "knowledge_cutoff", knowledge_cutoff)
+        if channel_config is _UNSET:
+            channel_config = ChannelConfig.require_channels(list(_DEFAULT_CHANNELS))
+        elif channel_config is not None and not isinstance(channel_config, ChannelConfig):
+            if isinstance(channel_config, Mapping):
+                channel_config = ChannelConfig(**channel_config)
+            else:
+                raise _fail(owner, "channel_config", "a ChannelConfig or None", channel_config)
+        self.channel_config = channel_config
+        self.tools = _check_tools_map(owner, tools)
+
+    @classmethod
+    def new(cls) -> "SystemContent":
+        """System content with the official defaults."""
+        return cls()
+
+    def with_model_identity(self, model_identity: str) -> "SystemContent":
+        """Set the model identity line (mutates and returns self)."""
+        self.model_identity = model_identity
+        return self
+
+    def with_reasoning_effort(self, reasoning_effort: ReasoningEffort) -> "SystemContent":
+        """Set the reasoning effort (mutates and returns self)."""
+        self.reasoning_effort = reasoning_effort
+        return self
+
+    def with_conversation_start_date(self, conversation_start_date: str) -> "SystemContent":
+        """Set the "Current date" line (mutates and returns self)."""
+        self.conversation_start_date = conversation_start_date
+        return self
+
+    def with_knowledge_cutoff(self, knowledge_cutoff: str) -> "SystemContent":
+        """Set the knowledge cutoff (mutates and returns self)."""
+        self.knowledge_cutoff = knowledge_cutoff
+        return self
+
+    def with_channel_config(self, channel_config: ChannelConfig) -> "SystemContent":
+        """Set the channel config (mutates and returns self)."""
+        self.channel_config = channel_config
+        return self
+
+    def with_required_channels(self, channels: List[str]) -> "SystemContent":
+        """Require the given channels (mutates and returns self)."""
+        self.channel_config = ChannelConfig.require_channels(channels)
+        return self
+
+    def with_tools(self, ns_config: ToolNamespaceConfig) -> "SystemContent":
+        """Add or replace a tool namespace, keyed by its name (mutates and returns self)."""
+        if self.tools is None:
+            self.tools = {}
+        self.tools[ns_config.name] = ns_config
+        return self
+
+    def with_browser_tool(self) -> "SystemContent":
+        """Add the built-in browser namespace."""
+        return self.with_tools(ToolNamespaceConfig.browser())
+
+    def with_python_tool(self) -> "SystemContent":
+        """Add the built-in python namespace."""
+        return self.with_tools(ToolNamespaceConfig.python())
+
+    def to_dict(self) -> dict:
+        """Dump without None fields, then ``"type": "system_content"``."""
+        out: Dict[str, Any] = {}
+        if self.model_identity is not None:
+            out["model_identity"] = self.model_identity
+        if self.reasoning_effort is not None:
+            out["reasoning_effort"] = self.reasoning_effort
+        if self.conversation_start_date is not None:
+            out["conversation_start_date"] = self.conversation_start_date
+        if self.knowledge_cutoff is not None:
+            out["knowledge_cutoff"] = self.knowledge_cutoff
+        if self.channel_config is not None:
+            out["channel_config"] = _dump_value(self.channel_config)
+        if self.tools is not None:
+            out["tools"] = _dump_value(self.tools)
+        out["type"] = "system_content"
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "SystemContent":
+        """Build from a dict (missing keys take the defaults; extra keys are ignored)."""
+        return cls(**raw)
+
+
+@dataclass(init=False)
+class DeveloperContent(Content):
+    """Content of the developer message: instructions and tools."""
+
+    instructions: Optional[str] = None
+    tools: Optional[Dict[str, ToolNamespaceConfig]] = None
+
+    def __init__(
+        self,
+        instructions: Optional[str] = None,
+        tools: Optional[Dict[str, ToolNamespaceConfig]] = None,
+        **_extra: Any,
+    ):
+        self.instructions = _check_opt_str("DeveloperContent", "instructions", instructions)
+        self.tools = _check_tools_map("DeveloperContent", tools)
+
+    @classmethod
+    def new(cls) -> "DeveloperContent":
+        """Empty developer content."""
+        return cls()
+
+    def with_instructions(self, instructions: str) -> "DeveloperContent":
+        """Set the instructions (mutates and returns self)."""
+        self.instructions = instructions
+        return self
+
+    def with_tools(self, ns_config: ToolNamespaceConfig) -> "DeveloperContent":
+        """Add or replace a tool namespace, keyed by its name (mutates and returns self)."""
+        if self.tools is None:
+            self.tools = {}
+        self.tools[ns_config.name] = ns_config
+        return self
+
+    def with_function_tools(self, tools: Sequence[ToolDescription]) -> "DeveloperContent":
+        """Set the ``functions`` namespace to ``tools`` (mutates and returns self)."""
+        return self.with_tools(
+            ToolNamespaceConfig(name="functions", description=None, tools=list(tools))
+        )
+
+    def to_dict(self) -> dict:
+        """Dump without None fields, then ``"type": "developer_content"``."""
+        out: Dict[str, Any] = {}
+        if self.instructions is not None:
+            out["instructions"] = self.instructions
+        if self.tools is not None:
+            out["tools"] = _dump_value(self.tools)
+        out["type"] = "developer_content"
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "DeveloperContent":
+        """Build from a dict (extra keys are ignored)."""
+        return cls(**raw)
+
+
+def _dump_value(value: Any) -> Any:
+    """model_dump(exclude_none=True)-like dump of nested fields, tolerant of raw values."""
+    if isinstance(value, (ToolNamespaceConfig, ToolDescription, ChannelConfig)):
+        return value.to_dict()
+    if isinstance(value, dict):
+        return {k: _dump_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dump_value(v) for v in value]
+    return value
+
+
+def _coerce_content(value: Any) -> Content:
+    if isinstance(value, Content):
+        return value
+    if isinstance(value, Mapping):
+        return _content_from_dict(value)
+    raise ValidationError(
+        f"Message.content: expected a Content (TextContent, SystemContent or "
+        f"DeveloperContent), got {type(value).__name__} {value!r:.80}"
+    )
+
+
+def _content_from_dict(raw: Mapping[str, Any]) -> Content:
+    kind = raw.get("type")
+    if kind == "text":
+        return TextContent(**raw)
+    if kind == "system_content":
+        return SystemContent(**raw)
+    if kind == "developer_content":
+        return DeveloperContent(**raw)
+    raise ValueError(f"Unknown content variant: {raw}")
+
+
+# ---------------------------------------------------------------------------
+# Message & Conversation
+# ---------------------------------------------------------------------------
+
+
+@dataclass(init=False)
+class Message:
+    """One message: author, contents and optional channel / recipient / content type."""
+
+    author: Author
+    content: List[Content] = field(default_factory=list)
+    channel: Optional[str] = None
+    recipient: Optional[str] = None
+    content_type: Optional[str] = None
+
+    def __init__(
+        self,
+        author: Author,
+        content: Sequence[Content] = (),
+        channel: Optional[str] = None,
+        recipient: Optional[str] = None,
+        content_type: Optional[str] = None,
+        **_extra: Any,
+    ):
+        self.author = author if type(author) is Author else Author._coerce(author)
+        if isinstance(content, (str, Content)):
+            raise _fail("Message", "content", "a list of Content", content)
+        self.content = [_coerce_content(c) for c in _as_list("Message", "content", content)]
+        self.channel = _check_opt_str("Message", "channel", channel)
+        self.recipient = _check_opt_str("Message", "recipient", recipient)
+        self.content_type = _check_opt_str("Message", "content_type", content_type)
+
+    @classmethod
+    def from_author_and_content(cls, author: Author, content: Union[str, Content]) -> "Message":
+        """Message with one content (a str becomes TextContent)."""
+        if isinstance(content, str):
+            content = TextContent(text=content)
+        return cls(author=author, content=[content])
+
+    @classmethod
+    def from_role_and_content(cls, role: Role, content: Union[str, Content]) -> "Message":
+        """Message from a role and one content (a str becomes TextContent)."""
+        return cls.from_author_and_content(Author(role=role), content)
+
+    @classmethod
+    def from_role_and_contents(cls, role: Role, contents: Sequence[Content]) -> "Message":
+        """Message from a role and a list of contents."""
+        return cls(author=Author(role=role), content=list(contents))
+
+    def adding_content(self, content: Union[str, Content]) -> "Message":
+        """Append a content (a str becomes TextContent); mutates and returns self."""
+        if isinstance(content, str):
+            content = TextContent(text=content)
+        self.content.append(content)
+        return self
+
+    def with_channel(self, channel: str) -> "Message":
+        """Set the channel (mutates and returns self)."""
+        self.channel = channel
+        return self
+
+    def with_recipient(self, recipient: str) -> "Message":
+        """Set the recipient (mutates and returns self)."""
+        self.recipient = recipient
+        return self
+
+    def with_content_type(self, content_type: str) -> "Message":
+        """Set the content type (mutates and returns self)."""
+        self.content_type = content_type
+        return self
+
+    def to_dict(self) -> Dict[str, Any]:
+        """Canonical dict: role, name, content list, then the optional header fields."""
+        author = self.author
+        out: Dict[str, Any] = {
+            "role": author.role,
+            "name": author.name,
+            "content": [c.to_dict() for c in self.content],
+        }
+        if self.channel is not None:
+            out["channel"] = self.channel
+        if self.recipient is not None:
+            out["recipient"] = self.recipient
+        if self.content_type is not None:
+            out["content_type"] = self.content_type
+        return out
+
+    def to_json(self) -> str:
+        """``json.dumps(self.to_dict())``, byte-identical to the official output."""
+        return json.dumps(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> "Message":
+        """Build from the canonical dict; ``content`` may also be a plain string."""
+        role = Role(data["role"])
+        author = Author(role=role, name=data.get("name"))
+        raw_content = data["content"]
+        if isinstance(raw_content, str):
+            raw_content = [{"type": "text", "text": raw_content}]
+        contents = [_content_from_dict(raw) for raw in raw_content]
+        msg = cls(author=author, content=contents)
+        msg.channel = data.get("channel")
+        msg.recipient = data.get("recipient")
+        msg.content_type = data.get("content_type")
+        return msg
+
+
+@dataclass(init=False)
+class Conversation:
+    """An ordered list of messages."""
+
+    messages: List[Message] = field(default_factory=list)
+
+    def __init__(self, messages: Sequence[Message] = (), **_extra: Any):
+        msgs = _as_list("Conversation", "messages", messages)
+        for i, m in enumerate(msgs):
+            if type(m) is not Message and not isinstance(m, Message):
+                if isinstance(m, Mapping):
+                    msgs[i] = Message(**m)
+                else:
+                    raise ValidationError(
+                        f"Conversation.messages[{i}]: expected a Message, got "
+                        f"{type(m).__name__} {m!r:.80}"
+                    )
+        self.messages = msgs
+
+    @classmethod
+    def from_messages(cls, messages: Sequence[Message]) -> "Conversation":
+        """Conversation from a sequence of messages."""
+        return cls(messages=list(messages))
+
+    def __iter__(self) -> Iterator[Message]:
+        return iter(self.messages)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """``{"messages": [...]}``."""
+        return {"messages": [m.to_dict() for m in self.messages]}
+
+    def to_json(self) -> str:
+        """``json.dumps(self.to_dict())``, byte-identical to the official output."""
+        return json.dumps(self.to_dict())
+
+    @classmethod
+    def from_json(cls, payload: str) -> "Conversation":
+        """Parse the canonical JSON form."""
+        data = json.loads(payload)
+        return cls(messages=[Message.from_dict(m) for m in data["messages"]])
+
+
+@dataclass(init=False)
+class RenderConversationConfig:
+    """Conversation rendering options."""
+
+    auto_drop_analysis: bool = True
+
+    def __init__(self, auto_drop_analysis: bool = True, **_extra: Any):
+        self.auto_drop_analysis = _check_bool(
+            "RenderConversationConfig", "auto_drop_analysis", auto_drop_analysis
+        )
+
+
+@dataclass(init=False)
+class RenderOptions:
+    """Single-message rendering options."""
+
+    conversation_has_function_tools: bool = False
+
+    def __init__(self, conversation_has_function_tools: bool = False, **_extra: Any):
+        self.conversation_has_function_tools = _check_bool(
+            "RenderOptions", "conversation_has_function_tools", conversation_has_function_tools
+        )
