@@ -1,0 +1,60 @@
+"""openai-harmony for Python: OpenAI's Harmony chat format for the gpt-oss models.
+
+A drop-in replacement for the official ``openai-harmony`` package (same names, defaults,
+errors, and byte-identical tokens) that installs without Rust: hot paths are compiled
+with Cython when possible, with a pure-Python fallback (``BACKEND`` says which is active;
+``OPENAI_HARMONY_PURE_PYTHON=1`` forces the fallback).
+"""
+
+from __future__ import annotations
+
+from ._backend import BACKEND
+from .chat import (
+    Author,
+    ChannelConfig,
+    Content,
+    Conversation,
+    DeveloperContent,
+    Message,
+    ReasoningEffort,
+    RenderConversationConfig,
+    RenderOptions,
+    Role,
+    SystemContent,
+    TextContent,
+    ToolDescription,
+    ToolNamespaceConfig,
+)
+from .encoding import HarmonyEncoding, HarmonyEncodingName, load_harmony_encoding
+from .errors import HarmonyError
+
+try:  # TEMP until parse.py lands
+    from .parse import StreamableParser, StreamState
+except ImportError:  # pragma: no cover
+    pass
+
+__version__ = "0.0.8"
+
+__all__ = [
+    "BACKEND",
+    "Author",
+    "ChannelConfig",
+    "Content",
+    "Conversation",
+    "DeveloperContent",
+    "HarmonyEncoding",
+    "HarmonyEncodingName",
+    "HarmonyError",
+    "Message",
+    "ReasoningEffort",
+    "RenderConversationConfig",
+    "RenderOptions",
+    "Role",
+    "StreamState",
+    "StreamableParser",
+    "SystemContent",
+    "TextContent",
+    "ToolDescription",
+    "ToolNamespaceConfig",
+    "load_harmony_encoding",
+]

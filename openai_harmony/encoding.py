@@ -1,0 +1,289 @@
+"""The ``HarmonyEncoding`` facade: tokenizer, renderer and parser behind one object.
+
+This module owns the public encoding API (same names, defaults and errors as the official
+``openai-harmony`` 0.0.8) and delegates the work: token loops to the active backend's
+``CoreBPE``, conversations to ``render.Renderer``, completions to ``parse``.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from enum import Enum
+from typing import TYPE_CHECKING, AbstractSet, Collection, Dict, FrozenSet, List, Optional, Sequence, Union
+
+import regex
+
+from ._backend import CoreBPE
+from .errors import HarmonyError
+from .load import harmony_special_tokens, load_mergeable_ranks
+
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Literal
+
+    from .chat import Conversation, Message, RenderConversationConfig, RenderOptions, Role
+    from .render import Renderer
+
+__all__ = ["HarmonyEncoding", "HarmonyEncodingName", "load_harmony_encoding"]
+
+
+class HarmonyEncodingName(str, Enum):
+    """Names accepted by ``load_harmony_encoding``."""
+
+    HARMONY_GPT_OSS = "HarmonyGptOss"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def _disallowed_special_error(token: str) -> HarmonyError:
+    return HarmonyError(
+        "Encountered text corresponding to disallowed special token "
+        f"{token!r}.\n"
+        "If you want this text to be encoded as a special token, "
+        f"pass it to `allowed_special`, e.g. `allowed_special={{'{token}', ...}}`.\n"
+        "If you want this text to be encoded as normal text, disable the check for this token "
+        f"by passing `disallowed_special=(enc.special_tokens_set - {{'{token}'}})`.\n"
+        "To disable this check for all special tokens, pass `disallowed_special=()`.\n"
+    )
+
+
+def _replace_surrogates(text: str) -> str:
+    # Same repair as tiktoken and the official wrapper: paired surrogates become the
+    # character they encode, lone ones become U+FFFD.
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _rust_utf8_error(exc: UnicodeDecodeError) -> str:
+    # The official message is Rust's Utf8Error text; Python reports the same maximal
+    # invalid subpart, so only the wording differs.
+    if exc.reason == "unexpected end of data":
+        return f"incomplete utf-8 byte sequence from index {exc.start}"
+    return f"invalid utf-8 sequence of {exc.end - exc.start} bytes from index {exc.start}"
+
+
+class HarmonyEncoding:
+    """The o200k_harmony tokenizer plus Harmony rendering and parsing."""
+
+    def __init__(self, name: str, tokenizer: CoreBPE) -> None:
+        self._name = name
+        self._tokenizer = tokenizer
+        self._special_regex_cache: Dict[FrozenSet[str], "regex.Pattern[str]"] = {}
+        self._renderer_lock = threading.Lock()
+        self._renderer_obj: Optional["Renderer"] = None
+
+    def __repr__(self) -> str:
+        return f"<HarmonyEncoding {self._name!r}>"
+
+    @property
+    def name(self) -> str:
+        """The encoding's name, e.g. ``"HarmonyGptOss"``."""
+        return self._name
+
+    @functools.cached_property
+    def special_tokens_set(self) -> set:
+        """The strings of all special tokens (named and reserved)."""
+        return set(self._tokenizer.special_tokens)
+
+    # -- tokenizer -------------------------------------------------------------------
+
+    def _find_disallowed(self, text: str, disallowed: AbstractSet[str]) -> Optional[str]:
+        key = disallowed if isinstance(disallowed, frozenset) else frozenset(disallowed)
+        pat = self._special_regex_cache.get(key)
+        if pat is None:
+            # Longest first: an alternation must not stop at a shorter special that is a
+            # prefix of a longer one.
+            alts = sorted(key, key=len, reverse=True)
+            pat = regex.compile("|".join(regex.escape(s) for s in alts))
+            if len(self._special_regex_cache) > 64:
+                self._special_regex_cache.clear()
+            self._special_regex_cache[key] = pat
+        m = pat.search(text)
+        return m.group() if m else None
+
+    def encode(
+        self,
+        text: str,
+        *,
+        allowed_special: Union["Literal['all']", AbstractSet[str]] = set(),  # noqa: B006 - official default
+        disallowed_special: Union["Literal['all']", Collection[str]] = "all",
+    ) -> List[int]:
+        """Encode *text*; text matching a disallowed special token raises ``HarmonyError``.
+
+        ``allowed_special`` names special tokens to encode as such ("all" for every one);
+        ``disallowed_special`` names those whose text is an error ("all" = every special not
+        allowed; ``()`` = none, so their text is encoded as ordinary text).
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"expected string or bytes-like object, got '{type(text).__name__}'")
+        if allowed_special == "all":
+            allowed_special = self.special_tokens_set
+        if disallowed_special == "all":
+            disallowed_special = self.special_tokens_set - set(allowed_special)
+        if disallowed_special:
+            found = self._find_disallowed(text, frozenset(disallowed_special))
+            if found is not None:
+                raise _disallowed_special_error(found)
+        try:
+            return self._tokenizer.encode(text, allowed_special)
+        except UnicodeEncodeError:
+            return self._tokenizer.encode(_replace_surrogates(text), allowed_special)
+
+    def encode_ordinary(self, text: str) -> List[int]:
+        """Encode *text* treating every special-token string as ordinary text."""
+        if not isinstance(text, str):
+            raise TypeError(f"expected string, got '{type(text).__name__}'")
+        try:
+            return self._tokenizer.encode_ordinary(text)
+        except UnicodeEncodeError:
+            return self._tokenizer.encode_ordinary(_replace_surrogates(text))
+
+    def encode_batch(
+        self,
+        texts: Sequence[str],
+        *,
+        num_threads: int = 8,
+        allowed_special: Union["Literal['all']", AbstractSet[str]] = set(),  # noqa: B006
+        disallowed_special: Union["Literal['all']", Collection[str]] = "all",
+    ) -> List[List[int]]:
+        """Encode many texts, in parallel threads when the compiled backend is active."""
+        texts = list(texts)
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"expected string, got '{type(text).__name__}'")
+        if allowed_special == "all":
+            allowed_special = self.special_tokens_set
+        if disallowed_special == "all":
+            disallowed_special = self.special_tokens_set - set(allowed_special)
+        if disallowed_special:
+            frozen = frozenset(disallowed_special)
+            for text in texts:
+                found = self._find_disallowed(text, frozen)
+                if found is not None:
+                    raise _disallowed_special_error(found)
+        batch = getattr(self._tokenizer, "encode_batch", None)
+        if batch is not None:
+            fixed = [_replace_surrogates(t) if _has_surrogate(t) else t for t in texts]
+            return batch(fixed, allowed_special, num_threads)
+        return [self.encode(t, allowed_special=allowed_special, disallowed_special=()) for t in texts]
+
+    def decode_bytes(self, tokens: Sequence[int]) -> bytes:
+        """Return the raw bytes of *tokens* (``HarmonyError`` for an unknown id)."""
+        return self._tokenizer.decode_bytes(tokens)
+
+    def decode(self, tokens: Sequence[int], errors: str = "replace") -> str:
+        """Decode *tokens* to text; invalid UTF-8 is handled per *errors* (lossy by default)."""
+        return self._tokenizer.decode_bytes(tokens).decode("utf-8", errors=errors)
+
+    def decode_utf8(self, tokens: Sequence[int]) -> str:
+        """Decode *tokens* to text, raising ``HarmonyError`` on unknown ids or invalid UTF-8."""
+        try:
+            data = self._tokenizer.decode_bytes(tokens)
+        except HarmonyError as exc:
+            raise HarmonyError(f"Could not decode tokens: Invalid token error: {exc}") from None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise HarmonyError(f"Could not decode tokens: Invalid utf-8 sequence: {_rust_utf8_error(exc)}") from None
+
+    def is_special_token(self, token: int) -> bool:
+        """Return whether *token* is a special token id."""
+        return self._tokenizer.is_special_token(token)
+
+    # -- rendering -------------------------------------------------------------------
+
+    @property
+    def _renderer(self) -> "Renderer":
+        # Built on first use so that tokenizer-only users never import the renderer.
+        renderer = self._renderer_obj
+        if renderer is None:
+            with self._renderer_lock:
+                if self._renderer_obj is None:
+                    from .render import Renderer
+
+                    self._renderer_obj = Renderer(self._tokenizer)
+                renderer = self._renderer_obj
+        return renderer
+
+    def render_conversation_for_completion(
+        self,
+        conversation: "Conversation",
+        next_turn_role: "Role",
+        config: Optional["RenderConversationConfig"] = None,
+    ) -> List[int]:
+        """Render *conversation* followed by the header start of *next_turn_role*'s turn."""
+        return self._renderer.render_conversation_for_completion(conversation, next_turn_role, config)
+
+    def render_conversation(
+        self,
+        conversation: "Conversation",
+        config: Optional["RenderConversationConfig"] = None,
+    ) -> List[int]:
+        """Render *conversation* without appending a new turn."""
+        return self._renderer.render_conversation(conversation, config)
+
+    def render_conversation_for_training(
+        self,
+        conversation: "Conversation",
+        config: Optional["RenderConversationConfig"] = None,
+    ) -> List[int]:
+        """Render *conversation* for training (a final assistant message ends in ``<|return|>``)."""
+        return self._renderer.render_conversation_for_training(conversation, config)
+
+    def render(self, message: "Message", render_options: Optional["RenderOptions"] = None) -> List[int]:
+        """Render a single message into tokens."""
+        return self._renderer.render(message, render_options)
+
+    def stop_tokens(self) -> List[int]:
+        """Tokens that end any message: ``<|return|>``, ``<|call|>`` and ``<|end|>``."""
+        return self._renderer.stop_tokens()
+
+    def stop_tokens_for_assistant_actions(self) -> List[int]:
+        """Tokens that end an assistant action: ``<|return|>`` and ``<|call|>``."""
+        return self._renderer.stop_tokens_for_assistant_actions()
+
+    # -- parsing ---------------------------------------------------------------------
+
+    def parse_messages_from_completion_tokens(
+        self,
+        tokens: Sequence[int],
+        role: Optional["Role"] = None,
+        *,
+        strict: bool = True,
+    ) -> List["Message"]:
+        """Parse completion *tokens* into messages; *role* is the role already rendered, if any."""
+        from .parse import parse_messages_from_completion_tokens
+
+        return parse_messages_from_completion_tokens(self._tokenizer, tokens, role, strict=strict)
+
+
+def _has_surrogate(text: str) -> bool:
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+_encodings: Dict[str, HarmonyEncoding] = {}
+_load_lock = threading.Lock()
+
+
+def load_harmony_encoding(name: Union[str, HarmonyEncodingName]) -> HarmonyEncoding:
+    """Load an encoding by name ("HarmonyGptOss"); the vocabulary is read once per process."""
+    if not isinstance(name, str):
+        name = str(name)
+    name = str.__str__(name)  # an enum member behaves as its value, as in the official bindings
+    if name != HarmonyEncodingName.HARMONY_GPT_OSS.value:
+        raise ValueError(f"Invalid HarmonyEncodingName: {name}")
+    tokens = load_mergeable_ranks()
+    with _load_lock:
+        key = f"{name}:{id(tokens)}"
+        enc = _encodings.get(key)
+        if enc is None:
+            enc = HarmonyEncoding(name, CoreBPE(tokens, harmony_special_tokens()))
+            _encodings[key] = enc
+    return enc
+

@@ -1,0 +1,239 @@
+"""Pure-Python byte-pair encoder for o200k_harmony (the fallback backend).
+
+``CoreBPE`` splits text with the o200k pre-tokenizer pattern (run by ``regex``), then
+merges each piece's bytes with tiktoken's rule: repeatedly join the adjacent pair whose
+concatenation has the lowest rank, leftmost first on ties.  The compiled backend
+(``_tokenizer.pyx``) has the same class with the same results.
+"""
+
+from __future__ import annotations
+
+import heapq
+import operator
+from typing import AbstractSet, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence
+
+import regex
+
+from .errors import HarmonyError
+from .load import O200K_PATTERN
+
+__all__ = ["CoreBPE", "as_token_list"]
+
+_NO_RANK = 1 << 62
+# Pieces at least this long are merged with a heap: the simple rescan is O(n^2), which a
+# megabyte without whitespace would turn into hours.
+_HEAP_THRESHOLD = 128
+_CACHE_LIMIT = 1 << 16
+_U32_LIMIT = 1 << 32
+
+
+def as_token_list(tokens: Iterable[int], argname: str = "tokens") -> List[int]:
+    """Check *tokens* the way the official bindings convert to ``Vec<u32>``; return a list.
+
+    Raises ``TypeError`` for a non-integer and ``OverflowError`` for a value outside u32,
+    with the official messages.
+    """
+    if isinstance(tokens, (str, bytes)):
+        raise TypeError(f"argument '{argname}': Can't extract `str` to `Vec`")
+    out = list(tokens)
+    for t in out:
+        if type(t) is not int:
+            try:
+                t = operator.index(t)
+            except TypeError:
+                raise TypeError(
+                    f"argument '{argname}': '{type(t).__name__}' object cannot be interpreted as an integer"
+                ) from None
+        if t < 0 or t >= _U32_LIMIT:
+            raise OverflowError("out of range integral type conversion attempted")
+    return out
+
+
+class CoreBPE:
+    """Byte-pair encoder/decoder over a rank-ordered token list plus special tokens."""
+
+    def __init__(
+        self,
+        mergeable_ranks: Sequence[bytes],
+        special_tokens: Mapping[str, int],
+        pattern: str = O200K_PATTERN,
+    ) -> None:
+        self._encoder: Dict[bytes, int] = {tok: rank for rank, tok in enumerate(mergeable_ranks)}
+        if len(self._encoder) != len(mergeable_ranks):
+            raise HarmonyError("vocabulary has duplicate tokens")
+        self.special_tokens: Dict[str, int] = dict(special_tokens)
+        self._special_ids = frozenset(self.special_tokens.values())
+        # A list indexed by id: indexing rejects floats (as the bindings do) and huge ids; a
+        # negative id would wrap around, so decode_bytes checks the minimum separately.
+        size = max(len(mergeable_ranks), max(self.special_tokens.values(), default=-1) + 1)
+        decoder: List[Optional[bytes]] = [None] * size
+        decoder[: len(mergeable_ranks)] = mergeable_ranks
+        for text, token_id in self.special_tokens.items():
+            decoder[token_id] = text.encode("utf-8")
+        self._decoder = decoder
+        self._pattern = regex.compile(pattern)
+        self._special_regex_cache: Dict[FrozenSet[str], "regex.Pattern[str]"] = {}
+        self._piece_cache: Dict[str, List[int]] = {}
+
+    # -- encoding ---------------------------------------------------------------
+
+    def _merge(self, piece: bytes) -> List[int]:
+        ranks = self._encoder
+        n = len(piece)
+        if n >= _HEAP_THRESHOLD:
+            return self._merge_heap(piece)
+        get = ranks.get
+        bounds = list(range(n + 1))
+        pair_ranks = [get(piece[i : i + 2], _NO_RANK) for i in range(n - 1)]
+        while pair_ranks:
+            best = min(pair_ranks)
+            if best == _NO_RANK:
+                break
+            k = pair_ranks.index(best)
+            # Part k absorbs part k+1; only the pairs touching the new part change rank.
+            del bounds[k + 1]
+            del pair_ranks[k]
+            if k < len(pair_ranks):
+                pair_ranks[k] = get(piece[bounds[k] : bounds[k + 2]], _NO_RANK)
+            if k > 0:
+                pair_ranks[k - 1] = get(piece[bounds[k - 1] : bounds[k + 1]], _NO_RANK)
+        return [ranks[piece[bounds[i] : bounds[i + 1]]] for i in range(len(bounds) - 1)]
+
+    def _merge_heap(self, piece: bytes) -> List[int]:
+        get = self._encoder.get
+        n = len(piece)
+        # Parts form a linked list of start offsets; nxt[i] is where the part at i ends.
+        nxt = list(range(1, n + 1)) + [n]
+        prv = [-1] + list(range(n))
+        pair = [_NO_RANK] * n
+        heap = []
+        for i in range(n - 1):
+            r = get(piece[i : i + 2])
+            if r is not None:
+                pair[i] = r
+                heap.append((r, i))
+        heapq.heapify(heap)
+        alive = [True] * n
+        pop, push = heapq.heappop, heapq.heappush
+        while heap:
+            r, i = pop(heap)
+            if not alive[i] or pair[i] != r:
+                continue  # stale entry: that pair was merged away or re-ranked
+            j = nxt[i]
+            alive[j] = False
+            end = nxt[j]
+            nxt[i] = end
+            if end < n:
+                prv[end] = i
+            pair[i] = _NO_RANK
+            if end < n:
+                nr = get(piece[i : nxt[end]])
+                if nr is not None:
+                    pair[i] = nr
+                    push(heap, (nr, i))
+            p = prv[i]
+            if p >= 0:
+                pr = get(piece[p:end])
+                pair[p] = _NO_RANK if pr is None else pr
+                if pr is not None:
+                    push(heap, (pr, p))
+        out = []
+        i = 0
+        ranks = self._encoder
+        while i < n:
+            out.append(ranks[piece[i : nxt[i]]])
+            i = nxt[i]
+        return out
+
+    def _encode_chunk(self, text: str, out: List[int]) -> None:
+        encoder = self._encoder
+        cache = self._piece_cache
+        for piece in self._pattern.findall(text):
+            toks = cache.get(piece)
+            if toks is not None:
+                out.extend(toks)
+                continue
+            raw = piece.encode("utf-8")
+            rank = encoder.get(raw)
+            if rank is not None:
+                out.append(rank)
+                continue
+            toks = self._merge(raw)
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cache[piece] = toks
+            out.extend(toks)
+
+    def encode_ordinary(self, text: str) -> List[int]:
+        """Encode *text* as ordinary text: special-token strings are split like any other."""
+        out: List[int] = []
+        self._encode_chunk(text, out)
+        return out
+
+    def _special_regex(self, allowed: FrozenSet[str]) -> "regex.Pattern[str]":
+        pat = self._special_regex_cache.get(allowed)
+        if pat is None:
+            # Longest first so the alternation can never stop at a shorter prefix.
+            alts = sorted(allowed, key=len, reverse=True)
+            pat = regex.compile("|".join(regex.escape(s) for s in alts))
+            if len(self._special_regex_cache) > 64:
+                self._special_regex_cache.clear()
+            self._special_regex_cache[allowed] = pat
+        return pat
+
+    def encode(self, text: str, allowed_special: AbstractSet[str]) -> List[int]:
+        """Encode *text*, turning occurrences of the *allowed_special* strings into their ids."""
+        allowed = frozenset(s for s in allowed_special if s in self.special_tokens)
+        if not allowed:
+            return self.encode_ordinary(text)
+        specials = self.special_tokens
+        out: List[int] = []
+        start = 0
+        for m in self._special_regex(allowed).finditer(text):
+            self._encode_chunk(text[start : m.start()], out)
+            out.append(specials[m.group()])
+            start = m.end()
+        self._encode_chunk(text[start:], out)
+        return out
+
+    # -- decoding ---------------------------------------------------------------
+
+    def token_bytes(self, token: int) -> bytes:
+        """Return the bytes of one token id."""
+        try:
+            if token >= 0:
+                tok = self._decoder[token]
+                if tok is not None:
+                    return tok
+        except (IndexError, TypeError):
+            pass
+        as_token_list([token], "token")
+        raise HarmonyError(f"Invalid token for decoding: {token}")
+
+    def decode_bytes(self, tokens: Iterable[int]) -> bytes:
+        """Concatenate the bytes of *tokens*; unknown ids raise ``HarmonyError``."""
+        if not isinstance(tokens, list):
+            tokens = as_token_list(tokens)
+        if not tokens:
+            return b""
+        try:
+            if min(tokens) >= 0:
+                return b"".join(map(self._decoder.__getitem__, tokens))
+        except (IndexError, TypeError):
+            pass
+        # Slow path, only on bad input: report the first problem the way the official does
+        # (argument conversion errors first, then the first id outside the vocabulary).
+        tokens = as_token_list(tokens)
+        decoder = self._decoder
+        for t in tokens:
+            if t >= len(decoder) or decoder[t] is None:
+                raise HarmonyError(f"Invalid token for decoding: {t}")
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def is_special_token(self, token: int) -> bool:
+        """Return whether *token* is one of the special token ids."""
+        if type(token) is not int:
+            as_token_list([token], "token")
+        elif token < 0 or token >= _U32_LIMIT:
+            raise OverflowError("out of range integral type conversion attempted")
+        return token in self._special_ids
