@@ -1,0 +1,85 @@
+"""Build script: compiles the Cython hot paths when it can, and never fails because of them.
+
+- With Cython installed, every ``openai_harmony/*.pyx`` is cythonized and compiled.
+- Without Cython (e.g. installing from an sdist), the generated ``.c`` files shipped in the
+  sdist are compiled, which needs only a C compiler.
+- With no compiler, a failed compile, or ``OPENAI_HARMONY_NO_EXTENSIONS=1``, the package
+  installs pure-Python and a warning says so; ``openai_harmony.BACKEND`` is then "python".
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+from setuptools.command.sdist import sdist
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PKG = "openai_harmony"
+
+
+def _warn(msg: str) -> None:
+    bar = "*" * 72
+    sys.stderr.write(f"\n{bar}\nWARNING: {msg}\nopenai-harmony will run in pure-Python mode (slower, same results).\n{bar}\n\n")
+
+
+def _extensions():
+    if os.environ.get("OPENAI_HARMONY_NO_EXTENSIONS", "").strip() not in ("", "0"):
+        _warn("OPENAI_HARMONY_NO_EXTENSIONS is set: not building the compiled extensions.")
+        return []
+    pyx = sorted(glob.glob(os.path.join(PKG, "*.pyx")))
+    compile_args = ["-O3"] if sys.platform != "win32" else ["/O2"]
+    try:
+        from Cython.Build import cythonize
+    except ImportError:
+        cythonize = None
+    if cythonize is not None and pyx:
+        exts = [
+            Extension(f"{PKG}.{os.path.splitext(os.path.basename(p))[0]}", [p], extra_compile_args=compile_args)
+            for p in pyx
+        ]
+        # Directives such as boundscheck are set per module, next to the code they protect.
+        return cythonize(exts, language_level=3)
+    sources = [p[:-4] + ".c" for p in pyx if os.path.exists(p[:-4] + ".c")]
+    if not sources:
+        _warn("neither Cython nor pre-generated C sources are available.")
+        return []
+    return [
+        Extension(f"{PKG}.{os.path.splitext(os.path.basename(c))[0]}", [c], extra_compile_args=compile_args)
+        for c in sources
+    ]
+
+
+class OptionalBuildExt(build_ext):
+    """build_ext that degrades to pure Python instead of failing the install."""
+
+    def run(self):
+        try:
+            super().run()
+        except Exception as exc:  # no compiler at all, broken toolchain, ...
+            _warn(f"building the compiled extensions failed ({exc}).")
+
+    def build_extension(self, ext):
+        try:
+            super().build_extension(ext)
+        except Exception as exc:
+            _warn(f"compiling {ext.name} failed ({exc}).")
+
+
+class SdistWithC(sdist):
+    """sdist that ships the Cython-generated C so installing from it needs no Cython."""
+
+    def run(self):
+        from Cython.Build import cythonize
+
+        cythonize(sorted(glob.glob(os.path.join(PKG, "*.pyx"))), language_level=3, force=True)
+        super().run()
+
+
+setup(
+    ext_modules=_extensions(),
+    cmdclass={"build_ext": OptionalBuildExt, "sdist": SdistWithC},
+)
