@@ -61,6 +61,14 @@ class CoreBPE:
         self._encoder: Dict[bytes, int] = {tok: rank for rank, tok in enumerate(mergeable_ranks)}
         if len(self._encoder) != len(mergeable_ranks):
             raise HarmonyError("vocabulary has duplicate tokens")
+        # Most tokens are valid UTF-8 on their own; looking pieces up as str skips encoding
+        # them, which is most of the per-piece cost for ordinary text.
+        self._str_encoder: Dict[str, int] = {}
+        for rank, tok in enumerate(mergeable_ranks):
+            try:
+                self._str_encoder[tok.decode("utf-8")] = rank
+            except UnicodeDecodeError:
+                pass
         self.special_tokens: Dict[str, int] = dict(special_tokens)
         self._special_ids = frozenset(self.special_tokens.values())
         # A list indexed by id: indexing rejects floats (as the bindings do) and huge ids; a
@@ -146,19 +154,19 @@ class CoreBPE:
         return out
 
     def _encode_chunk(self, text: str, out: List[int]) -> None:
-        encoder = self._encoder
+        str_encoder = self._str_encoder
         cache = self._piece_cache
+        append = out.append
         for piece in self._pattern.findall(text):
+            rank = str_encoder.get(piece)
+            if rank is not None:
+                append(rank)
+                continue
             toks = cache.get(piece)
             if toks is not None:
                 out.extend(toks)
                 continue
-            raw = piece.encode("utf-8")
-            rank = encoder.get(raw)
-            if rank is not None:
-                out.append(rank)
-                continue
-            toks = self._merge(raw)
+            toks = self._merge(piece.encode("utf-8"))
             if len(cache) >= _CACHE_LIMIT:
                 cache.clear()
             cache[piece] = toks
