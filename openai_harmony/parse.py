@@ -1,0 +1,566 @@
+"""Parsing completion tokens back into messages: ``StreamableParser`` and a batch helper.
+
+The state machine follows the official parser token for token (including where invalid
+UTF-8 turns into U+FFFD and which error is raised when); see docs of ``StreamableParser``.
+Content is decoded incrementally: each token's text is appended as one piece, so the
+per-token step costs a dict lookup in the common case.  The tokens of the current
+content (the official keeps them re-encoded) are only computed when ``state_data`` asks.
+
+The hot class ``_ParserCore`` has a compiled twin in ``_parser.pyx``; ``StreamableParser``
+derives from whichever is available and only adds the public properties.
+"""
+
+from __future__ import annotations
+
+import operator
+from enum import Enum
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from .chat import Author, Message, Role, TextContent
+from .errors import HarmonyError
+
+__all__ = ["StreamState", "StreamableParser", "parse_messages_from_completion_tokens"]
+
+START_ID = 200006
+MESSAGE_ID = 200008
+# <|return|>, <|end|>, <|call|>: the encoding's stop tokens (HarmonyGptOss).
+STOP_IDS = frozenset((200002, 200007, 200012))
+REPLACEMENT = "\ufffd"
+_CHANNEL_MARKER = "<|channel|>"
+_CONSTRAIN_MARKER = "<|constrain|>"
+_U32_LIMIT = 1 << 32
+
+# State codes of the machine (kept as small ints for the hot path).
+EXPECT_START = 0
+HEADER = 1
+CONTENT = 2
+
+_ROLES: Dict[str, Role] = {r.value: r for r in Role}
+
+# Rust's char::is_whitespace (Unicode White_Space); str.isspace() differs (e.g. \x1c..\x1f).
+_RUST_WS = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_RUST_WS_SET = frozenset(_RUST_WS)
+# Rust's split_ascii_whitespace separators (no vertical tab).
+_ASCII_WS = " \t\n\x0c\r"
+
+
+class StreamState(Enum):
+    """State of an incremental parser."""
+
+    EXPECT_START = "ExpectStart"
+    HEADER = "Header"
+    CONTENT = "Content"
+
+
+_STATE_ENUMS = (StreamState.EXPECT_START, StreamState.HEADER, StreamState.CONTENT)
+
+
+# --------------------------------------------------------------------------------------
+# small helpers
+
+
+def _token_arg_error(value: Any, argname: str) -> BaseException:
+    """The error PyO3 raises converting *value* to u32 (None when it converts)."""
+    try:
+        v = operator.index(value)
+    except TypeError:
+        return TypeError(
+            f"argument '{argname}': '{type(value).__name__}' object cannot be interpreted as an integer"
+        )
+    if v < 0 or v >= _U32_LIMIT:
+        return OverflowError("out of range integral type conversion attempted")
+    return None  # type: ignore[return-value]
+
+
+def _as_token(value: Any, argname: str = "token") -> int:
+    exc = _token_arg_error(value, argname)
+    if exc is not None:
+        raise exc
+    return int(operator.index(value))
+
+
+def _as_token_list(tokens: List[Any]) -> List[int]:
+    for t in tokens:
+        if type(t) is not int or t < 0 or t >= _U32_LIMIT:
+            break
+    else:
+        return tokens
+    return [t if type(t) is int and 0 <= t < _U32_LIMIT else _as_token(t, "tokens") for t in tokens]
+
+
+def _check_strict(strict: Any) -> bool:
+    if strict is None:
+        return True
+    if strict is True or strict is False:
+        return strict
+    raise TypeError(f"argument 'strict': '{type(strict).__name__}' object cannot be converted to 'PyBool'")
+
+
+def _role_arg(role: Any) -> Optional[str]:
+    # Like the official wrapper: read ``role.value`` (AttributeError for plain strings).
+    return None if role is None else str(role.value)
+
+
+def _resolve_role(role_str: Optional[str]) -> Optional[Role]:
+    if role_str is None:
+        return None
+    try:
+        return _ROLES[role_str]
+    except KeyError:
+        raise ValueError(f"unknown role: {role_str}") from None
+
+
+def _utf8_error_text(data: bytes, exc: UnicodeDecodeError) -> str:
+    """Rust's ``Utf8Error`` display for the first error in *data*."""
+    if exc.reason == "unexpected end of data" and exc.end == len(data):
+        return f"incomplete utf-8 byte sequence from index {exc.start}"
+    return f"invalid utf-8 sequence of {exc.end - exc.start} bytes from index {exc.start}"
+
+
+def _decode_utf8(tokenizer: Any, tokens: List[int]) -> str:
+    """``decode_utf8`` with the official error messages (HarmonyError)."""
+    try:
+        data = tokenizer.decode_bytes(tokens)
+    except HarmonyError as e:
+        raise HarmonyError(f"Could not decode tokens: Invalid token error: {e}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise HarmonyError(f"Could not decode tokens: Invalid utf-8 sequence: {_utf8_error_text(data, e)}") from None
+
+
+def _rust_debug_str(s: str) -> str:
+    """Format *s* like Rust's ``{:?}`` for str (used in one official error message)."""
+    import unicodedata
+
+    out = ['"']
+    for c in s:
+        if c == '"':
+            out.append('\\"')
+        elif c == "\\":
+            out.append("\\\\")
+        elif c == "\n":
+            out.append("\\n")
+        elif c == "\r":
+            out.append("\\r")
+        elif c == "\t":
+            out.append("\\t")
+        elif c == "\0":
+            out.append("\\0")
+        elif (c != " " and not c.isprintable()) or unicodedata.category(c) in ("Mn", "Me"):
+            out.append("\\u{%x}" % ord(c))
+        else:
+            out.append(c)
+    out.append('"')
+    return "".join(out)
+
+
+def _find_ws_or_lt(s: str) -> int:
+    for i, c in enumerate(s):
+        if c == "<" or c in _RUST_WS_SET:
+            return i
+    return len(s)
+
+
+def _split_ascii_ws(s: str) -> List[str]:
+    if "\x0b" not in s and "\x1c" not in s and "\x1d" not in s and "\x1e" not in s and "\x1f" not in s and s.isascii():
+        return s.split()
+    parts: List[str] = []
+    cur: List[str] = []
+    for c in s:
+        if c in _ASCII_WS:
+            if cur:
+                parts.append("".join(cur))
+                cur = []
+        else:
+            cur.append(c)
+    if cur:
+        parts.append("".join(cur))
+    return parts
+
+
+# A parsed header: (role, name, recipient, channel, content_type).
+Header = Tuple[Role, Optional[str], Optional[str], Optional[str], Optional[str]]
+
+
+def parse_header(header: str, role: Optional[Role], with_recipient_and_type: bool) -> Tuple[Header, Optional[str]]:
+    """Split a decoded header into its fields; returns the header and leftover text."""
+    channel = None
+    idx = header.find(_CHANNEL_MARKER)
+    if idx >= 0:
+        after = header[idx + len(_CHANNEL_MARKER):]
+        end = _find_ws_or_lt(after)
+        if end == 0:
+            raise HarmonyError("channel marker present but no channel value found in header")
+        channel = after[:end]
+        header = header[:idx] + after[end:]
+    header = header.strip(_RUST_WS)
+    if _CONSTRAIN_MARKER in header:
+        # "to=x<|constrain|>json" must split into two parts
+        header = header.replace(_CONSTRAIN_MARKER, " " + _CONSTRAIN_MARKER).strip(_RUST_WS)
+    parts = _split_ascii_ws(header)
+
+    name = None
+    if role is None:
+        if not parts:
+            raise HarmonyError("message header did not contain a role")
+        first = parts[0]
+        role = _ROLES.get(first)
+        if role is None:
+            if len(parts) > 1 or first.startswith("to="):
+                del parts[0]
+                role = Role.TOOL
+            else:
+                raise HarmonyError(f"Unknown role: {first}")
+        if role is Role.TOOL:
+            name = first
+    if parts and parts[0] == role.value:
+        del parts[0]
+
+    recipient = None
+    content_type = None
+    if with_recipient_and_type and parts:
+        n = len(parts)
+        last = parts.pop()
+        if last.startswith("to="):
+            recipient = last[3:]
+        elif n == 1:
+            recipient = last
+        else:
+            content_type = last
+            raw = parts.pop()
+            recipient = raw[3:] if raw.startswith("to=") else raw
+    rest = " ".join(parts) if parts else None
+    return (role, name, recipient, channel, content_type), rest
+
+
+def _make_message(h: Header, text: str) -> Message:
+    # Fields are known-valid here; skip the validating constructors.
+    author = object.__new__(Author)
+    author.role = h[0]
+    author.name = h[1]
+    content = object.__new__(TextContent)
+    content.text = text
+    msg = object.__new__(Message)
+    msg.author = author
+    msg.content = [content]
+    msg.channel = h[3]
+    msg.recipient = h[2]
+    msg.content_type = h[4]
+    return msg
+
+
+def _copy_message(m: Message) -> Message:
+    return _make_message(
+        (m.author.role, m.author.name, m.recipient, m.channel, m.content_type), m.content[0].text  # type: ignore[attr-defined]
+    )
+
+
+# Per-tokenizer cache: token id -> its text when the token's bytes are valid UTF-8 alone.
+_TEXT_CACHES: Dict[int, Tuple[Any, Dict[int, str]]] = {}
+
+
+def _text_cache(tokenizer: Any) -> Dict[int, str]:
+    entry = _TEXT_CACHES.get(id(tokenizer))
+    if entry is None or entry[0] is not tokenizer:
+        entry = (tokenizer, {})
+        _TEXT_CACHES[id(tokenizer)] = entry
+    return entry[1]
+
+
+# --------------------------------------------------------------------------------------
+# the state machine
+
+
+class _ParserCore:
+    """Token-by-token state machine (pure Python; ``_parser.pyx`` has a compiled twin)."""
+
+    __slots__ = (
+        "_tok", "_strict", "_next_role", "_tokens", "_messages", "_state", "_header_tokens",
+        "_header", "_pieces", "_delta", "_utoks", "_ubytes", "_pending", "_cache",
+        "_ct", "_ct_n", "_text", "_text_n",
+    )
+
+    def __init__(self, tokenizer: Any, role: Optional[Role], strict: bool) -> None:
+        self._tok = tokenizer
+        self._strict = strict
+        self._next_role = role
+        self._tokens: List[int] = []
+        self._messages: List[Message] = []
+        self._state = HEADER if role is not None else EXPECT_START
+        self._header_tokens: List[int] = []
+        self._header: Optional[Header] = None
+        self._pieces: List[str] = []  # decoded content, as rendered piece by piece
+        self._delta: Optional[str] = None
+        self._utoks: List[int] = []  # tokens not decodable yet (an invalid id is among them)
+        self._ubytes = b""  # bytes of an incomplete (or not yet reported) UTF-8 sequence
+        self._pending = False  # _utoks or _ubytes non-empty
+        self._cache = _text_cache(tokenizer)
+        self._ct: List[int] = []  # re-encoded content tokens, for state_data
+        self._ct_n = 0
+        self._text = ""
+        self._text_n = 0
+
+    def process(self, token: int) -> "_ParserCore":
+        """Consume one token."""
+        if type(token) is not int or token < 0 or token >= _U32_LIMIT:
+            token = _as_token(token)
+        self._tokens.append(token)
+        if self._state == CONTENT:
+            if token in STOP_IDS:
+                self._finish_message()
+                return self
+            if not self._pending:
+                text = self._cache.get(token)
+                if text is not None:
+                    self._pieces.append(text)
+                    self._delta = text
+                    return self
+            self._content_slow(token)
+        elif self._state == HEADER:
+            if token == MESSAGE_ID:
+                self._enter_content()
+            elif not self._strict and token in STOP_IDS:
+                self._recover_header()
+            else:
+                self._header_tokens.append(token)
+        elif token == START_ID:
+            self._state = HEADER
+            self._header_tokens = []
+        else:
+            raise HarmonyError(f"Unexpected token {token} while expecting start token {START_ID}")
+        return self
+
+    def process_eos(self) -> "_ParserCore":
+        """Signal the end of the stream (finishes a message whose content was open)."""
+        if self._state == CONTENT:
+            self._finish_message()
+        elif self._state == HEADER:
+            raise HarmonyError("Unexpected EOS while waiting for message header to complete")
+        return self
+
+    # -- content --------------------------------------------------------------------
+
+    def _content_slow(self, token: int) -> None:
+        utoks = self._utoks
+        utoks.append(token)
+        try:
+            data = self._tok.decode_bytes(utoks) if len(utoks) > 1 else self._tok.token_bytes(token)
+        except HarmonyError:
+            # an id outside the vocabulary: it stays undecoded until the message ends
+            self._delta = None
+            self._pending = True
+            return
+        if not self._ubytes and len(utoks) == 1:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                self._cache[token] = text
+                self._pieces.append(text)
+                self._delta = text
+                utoks.clear()
+                self._pending = False
+                return
+        buf = self._ubytes + data
+        try:
+            text = buf.decode("utf-8")
+        except UnicodeDecodeError as e:
+            delta = ""
+            valid = e.start
+            if valid:
+                delta = buf[:valid].decode("utf-8")
+                self._pieces.append(delta)
+            if e.reason == "unexpected end of data" and e.end == len(buf):
+                # the sequence may still complete with the next token
+                self._delta = None
+                buf = buf[valid:]
+            else:
+                # one invalid sequence is replaced per step; later bytes wait for the next token
+                self._pieces.append(REPLACEMENT)
+                delta += REPLACEMENT
+                buf = buf[e.end:]
+            if delta:
+                self._delta = delta
+            self._ubytes = buf
+        else:
+            self._pieces.append(text)
+            self._delta = text
+            self._ubytes = b""
+        utoks.clear()
+        self._pending = bool(self._ubytes)
+
+    def _finish_message(self) -> None:
+        text = "".join(self._pieces)
+        if self._utoks:
+            try:
+                text += _decode_utf8(self._tok, self._utoks)
+            except HarmonyError:
+                text += REPLACEMENT
+        if self._ubytes:
+            text += self._ubytes.decode("utf-8", "replace")
+        self._messages.append(_make_message(self._header, text))  # type: ignore[arg-type]
+        self._state = EXPECT_START
+        self._delta = None
+        self._utoks = []
+        self._ubytes = b""
+        self._pending = False
+
+    # -- header ---------------------------------------------------------------------
+
+    def _enter_content(self) -> None:
+        header_tokens = self._header_tokens
+        # on a header error the parser is left expecting a start token
+        self._state = EXPECT_START
+        self._header_tokens = []
+        try:
+            text = self._tok.decode_bytes(header_tokens).decode("utf-8")
+        except (HarmonyError, UnicodeDecodeError):
+            raise HarmonyError("could not decode header") from None
+        header, rest = parse_header(text, self._next_role, True)
+        if rest is not None:
+            raise HarmonyError(f"unexpected tokens remaining in message header: Some({_rust_debug_str(rest)})")
+        self._next_role = None
+        self._header = header
+        self._pieces = []
+        self._ct = []
+        self._ct_n = 0
+        self._text = ""
+        self._text_n = 0
+        self._state = CONTENT
+
+    def _recover_header(self) -> None:
+        # Non-strict: a stop token before <|message|>. With a known role the header text
+        # becomes a message (its leftover words are the content).
+        role = self._next_role
+        if role is not None and self._header_tokens:
+            text = _decode_utf8(self._tok, self._header_tokens)
+            header, rest = parse_header(text, role, False)
+            self._messages.append(_make_message(header, rest or ""))
+        self._state = EXPECT_START
+        self._next_role = None
+
+    # -- views ----------------------------------------------------------------------
+
+    def _content_text(self) -> str:
+        pieces = self._pieces
+        if self._text_n != len(pieces):
+            self._text = "".join(pieces)
+            self._text_n = len(pieces)
+        return self._text
+
+    def _content_tokens(self) -> List[int]:
+        pieces = self._pieces
+        n = self._ct_n
+        if n != len(pieces):
+            enc = self._tok.encode_ordinary
+            ct = self._ct
+            for p in pieces[n:]:
+                ct.extend(enc(p))
+            self._ct_n = len(pieces)
+        return self._ct
+
+
+class StreamableParser(_ParserCore):
+    """Incremental parser over completion tokens (feed with ``process``)."""
+
+    __slots__ = ()
+
+    def __init__(self, encoding: Any, role: Optional[Role], *, strict: bool = True) -> None:
+        role_str = _role_arg(role)
+        tokenizer = encoding._tokenizer
+        strict = _check_strict(strict)
+        _ParserCore.__init__(self, tokenizer, _resolve_role(role_str), strict)
+
+    def process(self, token: int) -> "StreamableParser":
+        """Consume one token; returns self."""
+        return _ParserCore.process(self, token)  # type: ignore[return-value]
+
+    def process_eos(self) -> "StreamableParser":
+        """Signal the end of the stream; returns self."""
+        return _ParserCore.process_eos(self)  # type: ignore[return-value]
+
+    @property
+    def current_content(self) -> str:
+        """Text of the message being parsed so far ("" outside message content)."""
+        return self._content_text() if self._state == CONTENT else ""
+
+    @property
+    def current_role(self) -> Optional[Role]:
+        """Role of the current message (or the role given for the first one)."""
+        if self._state == CONTENT:
+            return self._header[0]  # type: ignore[index]
+        return self._next_role
+
+    @property
+    def current_content_type(self) -> Optional[str]:
+        """Content type of the current message, if known."""
+        return self._header[4] if self._state == CONTENT else None  # type: ignore[index]
+
+    @property
+    def last_content_delta(self) -> Optional[str]:
+        """Text added to the content by the last token (None if nothing was added)."""
+        return self._delta
+
+    @property
+    def messages(self) -> List[Message]:
+        """All completed messages."""
+        return [_copy_message(m) for m in self._messages]
+
+    @property
+    def tokens(self) -> List[int]:
+        """All tokens fed so far."""
+        return list(self._tokens)
+
+    @property
+    def state_data(self) -> Dict[str, Any]:
+        """The parser state as a dict (same content as the official JSON)."""
+        st = self._state
+        if st == EXPECT_START:
+            return {"state": "ExpectStart"}
+        if st == HEADER:
+            return {"state": "Header", "header_tokens": list(self._header_tokens)}
+        h = self._header
+        author: Dict[str, Any] = {"role": h[0].value}  # type: ignore[index]
+        if h[1] is not None:  # type: ignore[index]
+            author["name"] = h[1]  # type: ignore[index]
+        return {
+            "state": "Content",
+            "header": {"author": author, "recipient": h[2], "channel": h[3], "content_type": h[4]},  # type: ignore[index]
+            "content_tokens": list(self._content_tokens()),
+        }
+
+    @property
+    def state(self) -> StreamState:
+        """The current state (ExpectStart, Header or Content)."""
+        return _STATE_ENUMS[self._state]
+
+    @property
+    def current_recipient(self) -> Optional[str]:
+        """Recipient of the current message, if known."""
+        return self._header[2] if self._state == CONTENT else None  # type: ignore[index]
+
+    @property
+    def current_channel(self) -> Optional[str]:
+        """Channel of the current message, if known."""
+        return self._header[3] if self._state == CONTENT else None  # type: ignore[index]
+
+
+def parse_messages_from_completion_tokens(
+    tokenizer: Any, tokens: Iterable[int], role: Optional[Role] = None, *, strict: bool = True
+) -> List[Message]:
+    """Parse completion *tokens* into messages (*role*: the role already rendered, if any)."""
+    toks = list(tokens)
+    role_str = _role_arg(role)
+    toks = _as_token_list(toks)
+    strict = _check_strict(strict)
+    parser = _ParserCore(tokenizer, _resolve_role(role_str), strict)
+    process = parser.process
+    for t in toks:
+        process(t)
+    parser.process_eos()
+    return parser._messages

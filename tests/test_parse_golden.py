@@ -1,0 +1,111 @@
+"""Parsing must match the official parser exactly on the recorded streams.
+
+Goldens: tests/golden/parse_streams.json.gz, made by scripts/gen_parse_goldens.py with the
+official package.  Each case is checked twice: the batch parse (messages or error) and a
+StreamableParser trace after every token and after process_eos.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from openai_harmony import HarmonyError, Role, StreamableParser, load_harmony_encoding
+
+GOLDEN = Path(__file__).parent / "golden" / "parse_streams.json.gz"
+CASES = json.loads(gzip.decompress(GOLDEN.read_bytes()))["cases"]
+
+
+@pytest.fixture(scope="module")
+def enc():
+    return load_harmony_encoding("HarmonyGptOss")
+
+
+def expand(prev: dict | None, diff: dict) -> dict:
+    """Inverse of ``compact`` in the generator."""
+    if prev is None:
+        return {k: v for k, v in diff.items() if k != "error"}
+    cur = dict(prev)
+    for k, v in diff.items():
+        if k == "error":
+            continue
+        if isinstance(v, dict) and set(v) == {"+"}:
+            add = v["+"]
+            if k == "state":
+                st = dict(prev[k])
+                lk = "header_tokens" if st["state"] == "Header" else "content_tokens"
+                st[lk] = st[lk] + add
+                cur[k] = st
+            else:
+                cur[k] = prev[k] + add
+        else:
+            cur[k] = v
+    return cur
+
+
+def snapshot(p: StreamableParser) -> dict:
+    role = p.current_role
+    return {
+        "state": p.state_data,
+        "state_enum": p.state.name,
+        "last_content_delta": p.last_content_delta,
+        "current_content": p.current_content,
+        "current_role": None if role is None else role.value,
+        "current_channel": p.current_channel,
+        "current_recipient": p.current_recipient,
+        "current_content_type": p.current_content_type,
+        "n_messages": len(p.messages),
+    }
+
+
+def err(e: BaseException) -> list:
+    return [type(e).__name__, str(e)]
+
+
+def as_json(x):
+    return json.loads(json.dumps(x))
+
+
+IDS = [f"{i}-{c['source']}" for i, c in enumerate(CASES)]
+
+
+def test_golden_size():
+    assert len(CASES) >= 400
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_parse_batch(enc, case):
+    role = None if case["role"] is None else Role(case["role"])
+    try:
+        got = {"messages": as_json([m.to_dict() for m in enc.parse_messages_from_completion_tokens(case["tokens"], role, strict=case["strict"])])}
+    except HarmonyError as e:
+        got = {"error": err(e)}
+    assert got == case["parse"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_streamable_trace(enc, case):
+    role = None if case["role"] is None else Role(case["role"])
+    p = StreamableParser(enc, role, strict=case["strict"])
+    prev = None
+    steps = case["steps"]
+    feed = case["tokens"] + [None]
+    for i, (tok, diff) in enumerate(zip(feed, steps)):
+        try:
+            if tok is None:
+                p.process_eos()
+            else:
+                p.process(tok)
+            e = None
+        except HarmonyError as ex:
+            e = err(ex)
+        want = expand(prev, diff)
+        got = snapshot(p)
+        assert (i, e) == (i, diff.get("error")), f"error at step {i}"
+        assert (i, as_json(got)) == (i, want), f"state at step {i}"
+        prev = want
+    assert as_json([m.to_dict() for m in p.messages]) == case["messages"]
+    assert p.tokens == case["final_tokens"]
