@@ -457,7 +457,18 @@ def main() -> None:
         stop = rng.choice([END, RETURN, CALL, MESSAGE])
         add(body + tail + [stop], "assistant", i % 2 == 0, "bad-header")
         add([START] + enc.encode("assistant") + body + tail + [stop], None, i % 2 == 1, "bad-header")
-    # 9. empty streams
+    # 9. byte-level fuzz: content spelled with single-byte tokens, mostly non-ASCII bytes
+    for i in range(60):
+        pool = [0x41, 0x20, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC2, 0xC3, 0xDF, 0xE0, 0xE1, 0xED, 0xEE, 0xF0, 0xF1, 0xF4, 0xF5, 0xFF]
+        body = [BYTE_TOKEN[rng.choice(pool)] for _ in range(rng.randint(1, 14))]
+        if rng.random() < 0.3:
+            body.insert(rng.randint(0, len(body)), rng.choice(PARTIAL_TOKENS))
+        if rng.random() < 0.15:
+            body.insert(rng.randint(0, len(body)), rng.choice(INVALID_IDS[1:]))
+        hdr = enc.encode("<|start|>assistant<|message|>", allowed_special="all")
+        tail = rng.choice([[END], [], [RETURN, START], [CALL] + hdr + [BYTE_TOKEN[0xE2]]])
+        add(hdr + body + tail, None, i % 2 == 0, "bytes")
+    # 10. empty streams
     for role in (None, "assistant", "user", "system", "developer", "tool"):
         for strict in (True, False):
             add([], role, strict, "empty")
