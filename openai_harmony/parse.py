@@ -16,6 +16,7 @@ import operator
 from enum import Enum
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from . import _backend
 from .chat import Author, Message, Role, TextContent
 from .errors import HarmonyError
 
@@ -273,45 +274,185 @@ def _text_cache(tokenizer: Any) -> Dict[int, str]:
 
 # --------------------------------------------------------------------------------------
 # the state machine
+#
+# The rare paths are module-level functions of the parser object so that the pure class
+# below and the compiled one in _parser.pyx share them; only process/feed are duplicated.
 
 
-class _ParserCore:
+def _init_core(p: Any, tokenizer: Any, role: Optional[Role], strict: bool) -> None:
+    p._tok = tokenizer
+    p._strict = strict
+    p._next_role = role
+    p._tokens = []
+    p._messages = []
+    p._state = HEADER if role is not None else EXPECT_START
+    p._header_tokens = []
+    p._header = None
+    p._pieces = []  # decoded content, as rendered piece by piece
+    p._delta = None
+    p._utoks = []  # tokens not decodable yet (an invalid id is among them)
+    p._ubytes = b""  # bytes of an incomplete (or not yet reported) UTF-8 sequence
+    p._pending = False  # _utoks or _ubytes non-empty
+    p._cache = _text_cache(tokenizer)
+    p._ct = []  # re-encoded content tokens, for state_data
+    p._ct_n = 0
+    p._text = ""
+    p._text_n = 0
+
+
+def _content_slow(p: Any, token: int) -> None:
+    utoks = p._utoks
+    utoks.append(token)
+    try:
+        data = p._tok.decode_bytes(utoks) if len(utoks) > 1 else p._tok.token_bytes(token)
+    except HarmonyError:
+        # an id outside the vocabulary: it stays undecoded until the message ends
+        p._delta = None
+        p._pending = True
+        return
+    if not p._ubytes and len(utoks) == 1:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            p._cache[token] = text
+            p._pieces.append(text)
+            p._delta = text
+            utoks.clear()
+            p._pending = False
+            return
+    buf = p._ubytes + data
+    try:
+        text = buf.decode("utf-8")
+    except UnicodeDecodeError as e:
+        delta = ""
+        valid = e.start
+        if valid:
+            delta = buf[:valid].decode("utf-8")
+            p._pieces.append(delta)
+        if e.reason == "unexpected end of data" and e.end == len(buf):
+            # the sequence may still complete with the next token
+            p._delta = None
+            buf = buf[valid:]
+        else:
+            # one invalid sequence is replaced per step; later bytes wait for the next token
+            p._pieces.append(REPLACEMENT)
+            delta += REPLACEMENT
+            buf = buf[e.end:]
+        if delta:
+            p._delta = delta
+        p._ubytes = buf
+    else:
+        p._pieces.append(text)
+        p._delta = text
+        p._ubytes = b""
+    utoks.clear()
+    p._pending = bool(p._ubytes)
+
+
+def _finish_message(p: Any) -> None:
+    text = "".join(p._pieces)
+    if p._utoks:
+        try:
+            text += _decode_utf8(p._tok, p._utoks)
+        except HarmonyError:
+            text += REPLACEMENT
+    if p._ubytes:
+        text += p._ubytes.decode("utf-8", "replace")
+    p._messages.append(_make_message(p._header, text))
+    p._state = EXPECT_START
+    p._delta = None
+    p._utoks = []
+    p._ubytes = b""
+    p._pending = False
+
+
+def _enter_content(p: Any) -> None:
+    header_tokens = p._header_tokens
+    # on a header error the parser is left expecting a start token
+    p._state = EXPECT_START
+    p._header_tokens = []
+    try:
+        text = p._tok.decode_bytes(header_tokens).decode("utf-8")
+    except (HarmonyError, UnicodeDecodeError):
+        raise HarmonyError("could not decode header") from None
+    header, rest = parse_header(text, p._next_role, True)
+    if rest is not None:
+        raise HarmonyError(f"unexpected tokens remaining in message header: Some({_rust_debug_str(rest)})")
+    p._next_role = None
+    p._header = header
+    p._pieces = []
+    p._ct = []
+    p._ct_n = 0
+    p._text = ""
+    p._text_n = 0
+    p._state = CONTENT
+
+
+def _recover_header(p: Any) -> None:
+    # Non-strict: a stop token before <|message|>. With a known role the header text
+    # becomes a message (its leftover words are the content).
+    role = p._next_role
+    if role is not None and p._header_tokens:
+        text = _decode_utf8(p._tok, p._header_tokens)
+        header, rest = parse_header(text, role, False)
+        p._messages.append(_make_message(header, rest or ""))
+    p._state = EXPECT_START
+    p._next_role = None
+
+
+def _unexpected_token(token: int) -> HarmonyError:
+    return HarmonyError(f"Unexpected token {token} while expecting start token {START_ID}")
+
+
+def _eos(p: Any) -> None:
+    if p._state == CONTENT:
+        _finish_message(p)
+    elif p._state == HEADER:
+        raise HarmonyError("Unexpected EOS while waiting for message header to complete")
+
+
+def _content_text(p: Any) -> str:
+    pieces = p._pieces
+    if p._text_n != len(pieces):
+        p._text = "".join(pieces)
+        p._text_n = len(pieces)
+    return p._text
+
+
+def _content_tokens(p: Any) -> List[int]:
+    pieces = p._pieces
+    n = p._ct_n
+    if n != len(pieces):
+        enc = p._tok.encode_ordinary
+        ct = p._ct
+        for piece in pieces[n:]:
+            ct.extend(enc(piece))
+        p._ct_n = len(pieces)
+    return p._ct
+
+
+class _PyParserCore:
     """Token-by-token state machine (pure Python; ``_parser.pyx`` has a compiled twin)."""
 
     __slots__ = (
         "_tok", "_strict", "_next_role", "_tokens", "_messages", "_state", "_header_tokens",
         "_header", "_pieces", "_delta", "_utoks", "_ubytes", "_pending", "_cache",
-        "_ct", "_ct_n", "_text", "_text_n",
+        "_ct", "_ct_n", "_text", "_text_n", "__weakref__",
     )
 
     def __init__(self, tokenizer: Any, role: Optional[Role], strict: bool) -> None:
-        self._tok = tokenizer
-        self._strict = strict
-        self._next_role = role
-        self._tokens: List[int] = []
-        self._messages: List[Message] = []
-        self._state = HEADER if role is not None else EXPECT_START
-        self._header_tokens: List[int] = []
-        self._header: Optional[Header] = None
-        self._pieces: List[str] = []  # decoded content, as rendered piece by piece
-        self._delta: Optional[str] = None
-        self._utoks: List[int] = []  # tokens not decodable yet (an invalid id is among them)
-        self._ubytes = b""  # bytes of an incomplete (or not yet reported) UTF-8 sequence
-        self._pending = False  # _utoks or _ubytes non-empty
-        self._cache = _text_cache(tokenizer)
-        self._ct: List[int] = []  # re-encoded content tokens, for state_data
-        self._ct_n = 0
-        self._text = ""
-        self._text_n = 0
+        _init_core(self, tokenizer, role, strict)
 
-    def process(self, token: int) -> "_ParserCore":
-        """Consume one token."""
+    def process(self, token: int) -> Any:
+        """Consume one token; returns self."""
         if type(token) is not int or token < 0 or token >= _U32_LIMIT:
             token = _as_token(token)
         self._tokens.append(token)
         if self._state == CONTENT:
             if token in STOP_IDS:
-                self._finish_message()
+                _finish_message(self)
                 return self
             if not self._pending:
                 text = self._cache.get(token)
@@ -319,153 +460,51 @@ class _ParserCore:
                     self._pieces.append(text)
                     self._delta = text
                     return self
-            self._content_slow(token)
+            _content_slow(self, token)
         elif self._state == HEADER:
             if token == MESSAGE_ID:
-                self._enter_content()
+                _enter_content(self)
             elif not self._strict and token in STOP_IDS:
-                self._recover_header()
+                _recover_header(self)
             else:
                 self._header_tokens.append(token)
         elif token == START_ID:
             self._state = HEADER
             self._header_tokens = []
         else:
-            raise HarmonyError(f"Unexpected token {token} while expecting start token {START_ID}")
+            raise _unexpected_token(token)
         return self
 
-    def process_eos(self) -> "_ParserCore":
-        """Signal the end of the stream (finishes a message whose content was open)."""
-        if self._state == CONTENT:
-            self._finish_message()
-        elif self._state == HEADER:
-            raise HarmonyError("Unexpected EOS while waiting for message header to complete")
+    def process_eos(self) -> Any:
+        """Signal the end of the stream (finishes a message whose content was open); returns self."""
+        _eos(self)
         return self
 
-    # -- content --------------------------------------------------------------------
-
-    def _content_slow(self, token: int) -> None:
-        utoks = self._utoks
-        utoks.append(token)
-        try:
-            data = self._tok.decode_bytes(utoks) if len(utoks) > 1 else self._tok.token_bytes(token)
-        except HarmonyError:
-            # an id outside the vocabulary: it stays undecoded until the message ends
-            self._delta = None
-            self._pending = True
-            return
-        if not self._ubytes and len(utoks) == 1:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-            else:
-                self._cache[token] = text
-                self._pieces.append(text)
-                self._delta = text
-                utoks.clear()
-                self._pending = False
-                return
-        buf = self._ubytes + data
-        try:
-            text = buf.decode("utf-8")
-        except UnicodeDecodeError as e:
-            delta = ""
-            valid = e.start
-            if valid:
-                delta = buf[:valid].decode("utf-8")
-                self._pieces.append(delta)
-            if e.reason == "unexpected end of data" and e.end == len(buf):
-                # the sequence may still complete with the next token
-                self._delta = None
-                buf = buf[valid:]
-            else:
-                # one invalid sequence is replaced per step; later bytes wait for the next token
-                self._pieces.append(REPLACEMENT)
-                delta += REPLACEMENT
-                buf = buf[e.end:]
-            if delta:
-                self._delta = delta
-            self._ubytes = buf
-        else:
-            self._pieces.append(text)
-            self._delta = text
-            self._ubytes = b""
-        utoks.clear()
-        self._pending = bool(self._ubytes)
-
-    def _finish_message(self) -> None:
-        text = "".join(self._pieces)
-        if self._utoks:
-            try:
-                text += _decode_utf8(self._tok, self._utoks)
-            except HarmonyError:
-                text += REPLACEMENT
-        if self._ubytes:
-            text += self._ubytes.decode("utf-8", "replace")
-        self._messages.append(_make_message(self._header, text))  # type: ignore[arg-type]
-        self._state = EXPECT_START
-        self._delta = None
-        self._utoks = []
-        self._ubytes = b""
-        self._pending = False
-
-    # -- header ---------------------------------------------------------------------
-
-    def _enter_content(self) -> None:
-        header_tokens = self._header_tokens
-        # on a header error the parser is left expecting a start token
-        self._state = EXPECT_START
-        self._header_tokens = []
-        try:
-            text = self._tok.decode_bytes(header_tokens).decode("utf-8")
-        except (HarmonyError, UnicodeDecodeError):
-            raise HarmonyError("could not decode header") from None
-        header, rest = parse_header(text, self._next_role, True)
-        if rest is not None:
-            raise HarmonyError(f"unexpected tokens remaining in message header: Some({_rust_debug_str(rest)})")
-        self._next_role = None
-        self._header = header
-        self._pieces = []
-        self._ct = []
-        self._ct_n = 0
-        self._text = ""
-        self._text_n = 0
-        self._state = CONTENT
-
-    def _recover_header(self) -> None:
-        # Non-strict: a stop token before <|message|>. With a known role the header text
-        # becomes a message (its leftover words are the content).
-        role = self._next_role
-        if role is not None and self._header_tokens:
-            text = _decode_utf8(self._tok, self._header_tokens)
-            header, rest = parse_header(text, role, False)
-            self._messages.append(_make_message(header, rest or ""))
-        self._state = EXPECT_START
-        self._next_role = None
-
-    # -- views ----------------------------------------------------------------------
-
-    def _content_text(self) -> str:
-        pieces = self._pieces
-        if self._text_n != len(pieces):
-            self._text = "".join(pieces)
-            self._text_n = len(pieces)
-        return self._text
-
-    def _content_tokens(self) -> List[int]:
-        pieces = self._pieces
-        n = self._ct_n
-        if n != len(pieces):
-            enc = self._tok.encode_ordinary
-            ct = self._ct
-            for p in pieces[n:]:
-                ct.extend(enc(p))
-            self._ct_n = len(pieces)
-        return self._ct
+    def feed(self, tokens: List[int]) -> None:
+        """``process`` each of *tokens* (already checked to be u32 ints)."""
+        process = self.process
+        cache = self._cache
+        for token in tokens:
+            # inline the common step: plain content text with nothing pending
+            if self._state == CONTENT and not self._pending and token not in STOP_IDS:
+                text = cache.get(token)
+                if text is not None:
+                    self._tokens.append(token)
+                    self._pieces.append(text)
+                    self._delta = text
+                    continue
+            process(token)
 
 
-class StreamableParser(_ParserCore):
+_ParserCore: Any = _PyParserCore
+if _backend.BACKEND == "cython":
+    try:
+        from ._parser import ParserCore as _ParserCore  # noqa: F811
+    except ImportError:  # the tokenizer compiled but this module did not: stay pure
+        pass
+
+
+class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
     """Incremental parser over completion tokens (feed with ``process``)."""
 
     __slots__ = ()
@@ -476,18 +515,10 @@ class StreamableParser(_ParserCore):
         strict = _check_strict(strict)
         _ParserCore.__init__(self, tokenizer, _resolve_role(role_str), strict)
 
-    def process(self, token: int) -> "StreamableParser":
-        """Consume one token; returns self."""
-        return _ParserCore.process(self, token)  # type: ignore[return-value]
-
-    def process_eos(self) -> "StreamableParser":
-        """Signal the end of the stream; returns self."""
-        return _ParserCore.process_eos(self)  # type: ignore[return-value]
-
     @property
     def current_content(self) -> str:
         """Text of the message being parsed so far ("" outside message content)."""
-        return self._content_text() if self._state == CONTENT else ""
+        return _content_text(self) if self._state == CONTENT else ""
 
     @property
     def current_role(self) -> Optional[Role]:
@@ -531,7 +562,7 @@ class StreamableParser(_ParserCore):
         return {
             "state": "Content",
             "header": {"author": author, "recipient": h[2], "channel": h[3], "content_type": h[4]},  # type: ignore[index]
-            "content_tokens": list(self._content_tokens()),
+            "content_tokens": list(_content_tokens(self)),
         }
 
     @property
@@ -559,8 +590,6 @@ def parse_messages_from_completion_tokens(
     toks = _as_token_list(toks)
     strict = _check_strict(strict)
     parser = _ParserCore(tokenizer, _resolve_role(role_str), strict)
-    process = parser.process
-    for t in toks:
-        process(t)
+    parser.feed(toks)
     parser.process_eos()
     return parser._messages
