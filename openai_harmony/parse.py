@@ -13,10 +13,10 @@ derives from whichever is available and only adds the public properties.
 from __future__ import annotations
 
 import operator
+import os
 from enum import Enum
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from . import _backend
 from .chat import Author, Message, Role, TextContent
 from .errors import HarmonyError
 
@@ -433,6 +433,28 @@ def _content_tokens(p: Any) -> List[int]:
     return p._ct
 
 
+def _messages_copy(p: Any) -> List[Message]:
+    return [_copy_message(m) for m in p._messages]
+
+
+def _state_data(p: Any) -> Dict[str, Any]:
+    """The parser state as a dict (same content as the official JSON)."""
+    st = p._state
+    if st == EXPECT_START:
+        return {"state": "ExpectStart"}
+    if st == HEADER:
+        return {"state": "Header", "header_tokens": list(p._header_tokens)}
+    h = p._header
+    author: Dict[str, Any] = {"role": h[0].value}  # type: ignore[index]
+    if h[1] is not None:  # type: ignore[index]
+        author["name"] = h[1]  # type: ignore[index]
+    return {
+        "state": "Content",
+        "header": {"author": author, "recipient": h[2], "channel": h[3], "content_type": h[4]},  # type: ignore[index]
+        "content_tokens": list(_content_tokens(p)),
+    }
+
+
 class _PyParserCore:
     """Token-by-token state machine (pure Python; ``_parser.pyx`` has a compiled twin)."""
 
@@ -480,41 +502,6 @@ class _PyParserCore:
         _eos(self)
         return self
 
-    def feed(self, tokens: List[int]) -> None:
-        """``process`` each of *tokens* (already checked to be u32 ints)."""
-        process = self.process
-        cache = self._cache
-        for token in tokens:
-            # inline the common step: plain content text with nothing pending
-            if self._state == CONTENT and not self._pending and token not in STOP_IDS:
-                text = cache.get(token)
-                if text is not None:
-                    self._tokens.append(token)
-                    self._pieces.append(text)
-                    self._delta = text
-                    continue
-            process(token)
-
-
-_ParserCore: Any = _PyParserCore
-if _backend.BACKEND == "cython":
-    try:
-        from ._parser import ParserCore as _ParserCore  # noqa: F811
-    except ImportError:  # the tokenizer compiled but this module did not: stay pure
-        pass
-
-
-class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
-    """Incremental parser over completion tokens (feed with ``process``)."""
-
-    __slots__ = ()
-
-    def __init__(self, encoding: Any, role: Optional[Role], *, strict: bool = True) -> None:
-        role_str = _role_arg(role)
-        tokenizer = encoding._tokenizer
-        strict = _check_strict(strict)
-        _ParserCore.__init__(self, tokenizer, _resolve_role(role_str), strict)
-
     @property
     def current_content(self) -> str:
         """Text of the message being parsed so far ("" outside message content)."""
@@ -540,7 +527,7 @@ class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
     @property
     def messages(self) -> List[Message]:
         """All completed messages."""
-        return [_copy_message(m) for m in self._messages]
+        return _messages_copy(self)
 
     @property
     def tokens(self) -> List[int]:
@@ -550,20 +537,7 @@ class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
     @property
     def state_data(self) -> Dict[str, Any]:
         """The parser state as a dict (same content as the official JSON)."""
-        st = self._state
-        if st == EXPECT_START:
-            return {"state": "ExpectStart"}
-        if st == HEADER:
-            return {"state": "Header", "header_tokens": list(self._header_tokens)}
-        h = self._header
-        author: Dict[str, Any] = {"role": h[0].value}  # type: ignore[index]
-        if h[1] is not None:  # type: ignore[index]
-            author["name"] = h[1]  # type: ignore[index]
-        return {
-            "state": "Content",
-            "header": {"author": author, "recipient": h[2], "channel": h[3], "content_type": h[4]},  # type: ignore[index]
-            "content_tokens": list(_content_tokens(self)),
-        }
+        return _state_data(self)
 
     @property
     def state(self) -> StreamState:
@@ -579,6 +553,45 @@ class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
     def current_channel(self) -> Optional[str]:
         """Channel of the current message, if known."""
         return self._header[3] if self._state == CONTENT else None  # type: ignore[index]
+
+    def feed(self, tokens: List[int]) -> None:
+        """``process`` each of *tokens* (already checked to be u32 ints)."""
+        process = self.process
+        cache = self._cache
+        for token in tokens:
+            # inline the common step: plain content text with nothing pending
+            if self._state == CONTENT and not self._pending and token not in STOP_IDS:
+                text = cache.get(token)
+                if text is not None:
+                    self._tokens.append(token)
+                    self._pieces.append(text)
+                    self._delta = text
+                    continue
+            process(token)
+
+
+_ParserCore: Any = _PyParserCore
+#: Which parser core is active: "cython" or "python" (OPENAI_HARMONY_PURE_PYTHON=1 forces python).
+PARSER_BACKEND = "python"
+if os.environ.get("OPENAI_HARMONY_PURE_PYTHON", "").strip() in ("", "0"):
+    try:
+        from ._parser import ParserCore as _ParserCore  # noqa: F811
+
+        PARSER_BACKEND = "cython"
+    except ImportError:  # not compiled: the pure core gives the same results
+        pass
+
+
+class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
+    """Incremental parser over completion tokens (feed with ``process``)."""
+
+    __slots__ = ()
+
+    def __init__(self, encoding: Any, role: Optional[Role], *, strict: bool = True) -> None:
+        role_str = _role_arg(role)
+        tokenizer = encoding._tokenizer
+        strict = _check_strict(strict)
+        _ParserCore.__init__(self, tokenizer, _resolve_role(role_str), strict)
 
 
 def parse_messages_from_completion_tokens(

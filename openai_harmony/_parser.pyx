@@ -1,0 +1,157 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
+"""Compiled twin of ``parse._PyParserCore``: the token-by-token step of the parser.
+
+Only ``process``/``process_eos``/``feed`` live here; the rare paths (header parsing,
+invalid UTF-8, finishing a message) are the shared functions of ``parse.py``, looked up
+through the module at call time (parse.py imports this module, so no import cycle at load).
+"""
+
+from openai_harmony import parse as _p
+
+cdef enum:
+    EXPECT_START = 0
+    HEADER = 1
+    CONTENT = 2
+    START_ID = 200006
+    MESSAGE_ID = 200008
+    RETURN_ID = 200002
+    END_ID = 200007
+    CALL_ID = 200012
+
+cdef long long U32_LIMIT = 4294967296
+
+
+cdef inline bint _is_stop(long long t):
+    return t == RETURN_ID or t == END_ID or t == CALL_ID
+
+
+cdef class ParserCore:
+    """Token-by-token state machine of the Harmony parser (compiled)."""
+
+    cdef public object _tok
+    cdef public bint _strict
+    cdef public object _next_role
+    cdef public list _tokens
+    cdef public list _messages
+    cdef public int _state
+    cdef public list _header_tokens
+    cdef public object _header
+    cdef public list _pieces
+    cdef public object _delta
+    cdef public list _utoks
+    cdef public bytes _ubytes
+    cdef public bint _pending
+    cdef public dict _cache
+    cdef public list _ct
+    cdef public Py_ssize_t _ct_n
+    cdef public str _text
+    cdef public Py_ssize_t _text_n
+    cdef object __weakref__
+
+    def __init__(self, tokenizer, role, strict):
+        _p._init_core(self, tokenizer, role, strict)
+
+    cdef int _step(self, object token, long long t) except -1:
+        cdef object text
+        if self._state == CONTENT:
+            if _is_stop(t):
+                _p._finish_message(self)
+                return 0
+            if not self._pending:
+                text = self._cache.get(token)
+                if text is not None:
+                    self._pieces.append(text)
+                    self._delta = text
+                    return 0
+            _p._content_slow(self, token)
+        elif self._state == HEADER:
+            if t == MESSAGE_ID:
+                _p._enter_content(self)
+            elif not self._strict and _is_stop(t):
+                _p._recover_header(self)
+            else:
+                self._header_tokens.append(token)
+        elif t == START_ID:
+            self._state = HEADER
+            self._header_tokens = []
+        else:
+            raise _p._unexpected_token(token)
+        return 0
+
+    def process(self, token):
+        """Consume one token; returns self."""
+        cdef long long t
+        if type(token) is not int or token < 0 or token >= U32_LIMIT:
+            token = _p._as_token(token)
+        t = token
+        self._tokens.append(token)
+        self._step(token, t)
+        return self
+
+    def process_eos(self):
+        """Signal the end of the stream (finishes a message whose content was open); returns self."""
+        _p._eos(self)
+        return self
+
+    def feed(self, list tokens):
+        """``process`` each of *tokens* (already checked to be u32 ints)."""
+        cdef object token
+        cdef long long t
+        for token in tokens:
+            t = token
+            self._tokens.append(token)
+            self._step(token, t)
+
+    # -- views (the same as the pure core's) -------------------------------------------
+
+    @property
+    def current_content(self):
+        """Text of the message being parsed so far ("" outside message content)."""
+        return _p._content_text(self) if self._state == CONTENT else ""
+
+    @property
+    def current_role(self):
+        """Role of the current message (or the role given for the first one)."""
+        if self._state == CONTENT:
+            return self._header[0]
+        return self._next_role
+
+    @property
+    def current_content_type(self):
+        """Content type of the current message, if known."""
+        return self._header[4] if self._state == CONTENT else None
+
+    @property
+    def last_content_delta(self):
+        """Text added to the content by the last token (None if nothing was added)."""
+        return self._delta
+
+    @property
+    def messages(self):
+        """All completed messages."""
+        return _p._messages_copy(self)
+
+    @property
+    def tokens(self):
+        """All tokens fed so far."""
+        return list(self._tokens)
+
+    @property
+    def state_data(self):
+        """The parser state as a dict (same content as the official JSON)."""
+        return _p._state_data(self)
+
+    @property
+    def state(self):
+        """The current state (ExpectStart, Header or Content)."""
+        return _p._STATE_ENUMS[self._state]
+
+    @property
+    def current_recipient(self):
+        """Recipient of the current message, if known."""
+        return self._header[2] if self._state == CONTENT else None
+
+    @property
+    def current_channel(self):
+        """Channel of the current message, if known."""
+        return self._header[3] if self._state == CONTENT else None
