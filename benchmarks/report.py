@@ -33,6 +33,11 @@ def _cell(w: Dict[str, Any], key: str, notes: List[str]) -> str:
         return ""
     if st == "ok":
         mark = " !" if key in w.get("mismatch", {}) else ""
+        if key in w["errors"]:  # succeeded in some rounds only, or with a warning
+            note = f"{w['label']} / {key}: {w['errors'][key]}"
+            if note not in notes:
+                notes.append(note)
+            mark += f" [{notes.index(note) + 1}]"
         return _num(w["median"][key]) + mark
     if st == "na":
         return "—"
@@ -62,9 +67,9 @@ def table_rows(results: Dict[str, Any]) -> tuple:
     contenders = [k for k in _ORDER if k in results["contenders"]]
     labels = {k: results["contenders"][k]["label"] for k in contenders}
     ours = [k for k in ("compiled", "pure") if k in contenders]
-    header = ["workload", "unit"] + [labels[k] for k in contenders] + ["vs"]
+    header = ["workload", "unit"] + [labels[k] for k in contenders] + ["ref"]
     for k in ours:
-        header += [f"{labels[k]} ratio", "target"]
+        header += [f"{k} vs ref", "target"]
     rows: List[List[str]] = []
     notes: List[str] = []
     group: Optional[str] = None

@@ -64,12 +64,14 @@ class Workload:
     harmony_only: bool = False
     metric: Optional[str] = None  # for cold start rows: which field of the probe
     vary_seed: bool = True
+    max_rounds: Optional[int] = None  # expensive rows run only in the first rounds
 
 
 def build_plan(quick: bool) -> Tuple[List[Workload], Dict[str, Any]]:
     """Return the workloads and run settings for quick or full mode."""
     cfg = {
-        "rounds": 3 if quick else 7,
+        "rounds": 5 if quick else 9,
+        "slow_rounds": 2 if quick else 3,  # rounds for pathological inputs and >= 1 MB single strings
         "coldstart_per_round": 1 if quick else 2,
         "timeout": 20.0 if quick else 120.0,
         "encode_bytes": 1 * MB if quick else 2 * MB,
@@ -108,7 +110,8 @@ def build_plan(quick: bool) -> Tuple[List[Workload], Dict[str, Any]]:
         calls = max(1, cfg["scaling_total"] // size)
         plan.append(Workload(f"scale_mixed_{size}", f"encode {_size(size)} mixed" + (f" x{calls}" if calls > 1 else ""),
                              "scaling: time per MB", "ms/MB", False, "tiktoken", "encode_single",
-                             {"kind": "mixed", "size": size, "total": cfg["scaling_total"]}))
+                             {"kind": "mixed", "size": size, "total": cfg["scaling_total"]},
+                             max_rounds=cfg["slow_rounds"] if size >= MB else None))
     import corpus
 
     for kind in corpus.PATHOLOGICAL_KINDS:
@@ -116,7 +119,8 @@ def build_plan(quick: bool) -> Tuple[List[Workload], Dict[str, Any]]:
             calls = max(1, cfg["patho_total"] // size)
             plan.append(Workload(f"patho_{kind}_{size}", f"{kind} {_size(size)}" + (f" x{calls}" if calls > 1 else ""),
                                  "pathological single pieces: time per MB", "ms/MB", False, "tiktoken",
-                                 "encode_single", {"kind": kind, "size": size, "total": cfg["patho_total"]}))
+                                 "encode_single", {"kind": kind, "size": size, "total": cfg["patho_total"]},
+                                 max_rounds=cfg["slow_rounds"]))
     return plan, cfg
 
 
@@ -341,7 +345,7 @@ class Runner:
     def __init__(self, plan: List[Workload], cfg: Dict[str, Any], contenders: List[Contender], logdir: str):
         self.plan, self.cfg, self.contenders = plan, cfg, contenders
         self.workers = {c.key: Worker(c, logdir) for c in contenders if c.kind}
-        self.samples: Dict[str, Dict[str, List[float]]] = {w.id: {} for w in plan}
+        self.samples: Dict[str, Dict[str, List[Tuple[int, float]]]] = {w.id: {} for w in plan}
         self.raw: Dict[str, Dict[str, List[Dict[str, Any]]]] = {w.id: {} for w in plan}
         self.status: Dict[str, Dict[str, str]] = {w.id: {} for w in plan}
         self.errors: Dict[str, Dict[str, str]] = {w.id: {} for w in plan}
@@ -364,7 +368,7 @@ class Runner:
             self._record_failure(w, c, res)
             return
         self.status[w.id][c.key] = "ok"
-        self.samples[w.id].setdefault(c.key, []).append(_value(w, res))
+        self.samples[w.id].setdefault(c.key, []).append((rnd, _value(w, res)))
         keep = {k: v for k, v in res.items() if k not in ("ok",)}
         self.raw[w.id].setdefault(c.key, []).append(keep)
         if "digest" in res:
@@ -420,7 +424,7 @@ class Runner:
         for rnd in range(rounds):
             t_round = time.perf_counter()
             for wi, w in enumerate(self.plan):
-                if w.op == "coldstart":
+                if w.op == "coldstart" or (w.max_rounds is not None and rnd >= w.max_rounds):
                     continue
                 shift = (rnd + wi) % n
                 for c in self.contenders[shift:] + self.contenders[:shift]:
@@ -439,6 +443,9 @@ class Runner:
                     self._record(w, c, rnd, res)
                     if w.op == "encode_single":
                         self._update_scaling_skip(w, c, res)
+            # Fresh worker processes every round, so that samples are independent of one
+            # process's hash seed, heap layout and caches (each worker warms up first).
+            self.stop()
             self._coldstart_round(rnd)
             _log(f"  round {rnd + 1}/{rounds} done in {time.perf_counter() - t_round:.1f} s")
 
@@ -461,12 +468,12 @@ class Runner:
         by_key = {c.key: c for c in self.contenders}
         out_w = []
         for w in self.plan:
-            med = {k: statistics.median(v) for k, v in self.samples[w.id].items() if v}
+            values = {k: [v for _, v in pts] for k, pts in self.samples[w.id].items() if pts}
+            med = {k: statistics.median(v) for k, v in values.items()}
             ratios, verdicts = {}, {}
-            ref = med.get(w.reference)
             for k in ("compiled", "pure"):
-                if k in med and ref:
-                    r = med[k] / ref if w.higher_is_better else ref / med[k]
+                r = self._paired_ratio(w, k)
+                if r is not None:
                     ratios[k] = r
                     if k in w.targets:
                         verdicts[k] = "PASS" if r >= w.targets[k] else "FAIL"
@@ -478,9 +485,8 @@ class Runner:
                 "higher_is_better": w.higher_is_better, "reference": w.reference,
                 "params": w.params, "targets": {k: v for k, v in w.targets.items() if k in by_key},
                 "status": self.status[w.id], "errors": self.errors[w.id],
-                "samples": self.samples[w.id], "median": med,
-                "spread": {k: (max(v) - min(v)) / statistics.median(v) if len(v) > 1 and statistics.median(v) else 0.0
-                           for k, v in self.samples[w.id].items() if v},
+                "samples": values, "median": med,
+                "spread": {k: (max(v) - min(v)) / med[k] if len(v) > 1 and med[k] else 0.0 for k, v in values.items()},
                 "ratios": ratios, "verdicts": verdicts, "mismatch": mismatch,
                 "raw": self.raw[w.id],
             })
@@ -490,6 +496,24 @@ class Runner:
                                                             "TIKTOKEN_ENCODINGS_BASE") if k in c.env}}
                       for c in self.contenders}
         return dict(meta, contenders=contenders, workloads=out_w, warnings=self.warnings + meta.get("warnings", []))
+
+    def _paired_ratio(self, w: Workload, key: str) -> Optional[float]:
+        """Median over rounds of (ours / reference), oriented so that > 1 means ours is better.
+
+        Pairing by round cancels machine-wide slowdowns, since a round measures every
+        contender within a few seconds; rounds missing either side are ignored.
+        """
+        def per_round(k: str) -> Dict[int, float]:
+            acc: Dict[int, List[float]] = {}
+            for rnd, v in self.samples[w.id].get(k, []):
+                acc.setdefault(rnd, []).append(v)
+            return {rnd: statistics.median(vs) for rnd, vs in acc.items()}
+
+        ours, ref = per_round(key), per_round(w.reference)
+        pairs = [(ours[r], ref[r]) for r in ours if r in ref and ours[r] > 0 and ref[r] > 0]
+        if not pairs:
+            return None
+        return statistics.median(o / t if w.higher_is_better else t / o for o, t in pairs)
 
     def _mismatches(self, w: Workload) -> Dict[str, str]:
         """Contenders whose output (or input) digest differs from the reference's, per round."""
@@ -612,7 +636,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         try:
             runner.start_workers()
             for c in contenders:
-                if c.key == "compiled" and c.info.get("backend") and "pure" in str(c.info["backend"]).lower():
+                if c.key == "compiled" and str(c.info.get("backend")).lower() in ("python", "pure"):
                     warnings.append("'ours (compiled)' runs the pure-Python backend: build the extension first")
                 if c.key in ("official", "tiktoken") and c.info.get("dist_version") not in (None, "0.0.8", "0.14.0"):
                     warnings.append(f"{c.label} is version {c.info.get('dist_version')}")
