@@ -335,7 +335,8 @@ class ToolNamespaceConfig:
         out: Dict[str, Any] = {"name": self.name}
         if self.description is not None:
             out["description"] = self.description
-        out["tools"] = [t.to_dict() for t in self.tools]
+        tools = self.tools
+        out["tools"] = [_dump_value(t) for t in tools] if type(tools) is list else tools
         return out
 
 
@@ -357,7 +358,11 @@ class ChannelConfig:
 
     def to_dict(self) -> Dict[str, Any]:
         """``{"valid_channels": [...], "channel_required": ...}``."""
-        return {"valid_channels": list(self.valid_channels), "channel_required": self.channel_required}
+        channels = self.valid_channels
+        return {
+            "valid_channels": list(channels) if type(channels) is list else channels,
+            "channel_required": self.channel_required,
+        }
 
 
 _DEFAULT_IDENTITY = "You are ChatGPT, a large language model trained by OpenAI."

@@ -1,0 +1,470 @@
+"""Rendering of Harmony messages and conversations into tokens.
+
+``Renderer`` works directly on the chat objects (fast path).  The official wrapper instead
+ships every call through ``to_json`` and serde_json, so anything the fast path does not
+recognise as a plain, well-typed object (wrong field types, str subclasses, surrogates,
+unusual schema values, rendering errors...) is re-done on the slow path: ``to_json`` (same
+Python errors), a serde_json emulation (same ``ValueError``), then rendering of the
+cleaned objects (same ``HarmonyError`` / ``RuntimeError``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from . import serde
+from .chat import (
+    Author,
+    ChannelConfig,
+    Conversation,
+    DeveloperContent,
+    Message,
+    ReasoningEffort,
+    RenderConversationConfig,
+    RenderOptions,
+    Role,
+    SystemContent,
+    TextContent,
+    ToolDescription,
+    ToolNamespaceConfig,
+)
+from .errors import HarmonyError
+from .schema import JsonDumpError, JsonParseError, normalize_json, rust_lines, schema_to_typescript
+
+__all__ = ["Renderer"]
+
+_CACHE_LIMIT = 1 << 14
+# Texts longer than this are encoded without caching (rarely repeated, costly to hash-keep).
+_CACHE_MAX_TEXT = 1 << 16
+
+_ROLE_DEBUG = {
+    Role.USER: "User",
+    Role.ASSISTANT: "Assistant",
+    Role.SYSTEM: "System",
+    Role.DEVELOPER: "Developer",
+    Role.TOOL: "Tool",
+}
+_EFFORT_TEXT = {"Low": "low", "Medium": "medium", "High": "high"}
+_CONSTRAIN = "<|constrain|>"
+
+
+class _Fallback(Exception):
+    """The fast path met something it does not handle; redo the call on the slow path."""
+
+
+class _RenderFail(Exception):
+    """A rendering error of the official renderer (message only; the caller picks the type)."""
+
+
+class Renderer:
+    """Renders conversations and messages with a tokenizer (see CONVENTIONS.md API)."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self._tok = tokenizer
+        self._encode = tokenizer.encode_ordinary
+        sp = tokenizer.special_tokens
+        self._start = sp["<|start|>"]
+        self._message = sp["<|message|>"]
+        self._end = sp["<|end|>"]
+        self._return = sp["<|return|>"]
+        self._call = sp["<|call|>"]
+        self._channel = sp["<|channel|>"]
+        self._constrain = sp["<|constrain|>"]
+        self._text_cache: Dict[str, List[int]] = {}
+        self._header_cache: Dict[tuple, List[int]] = {}
+        self._role_tokens = {r: self._encode(r.value) for r in Role}
+        self._space = self._encode(" ")
+        self._next_role_cache: Dict[str, List[int]] = {}
+
+    # -- public API ------------------------------------------------------------------
+
+    def stop_tokens(self) -> List[int]:
+        """<|return|>, <|end|> and <|call|> (the official returns them in hash order)."""
+        return sorted([self._return, self._end, self._call])
+
+    def stop_tokens_for_assistant_actions(self) -> List[int]:
+        """<|return|> and <|call|>."""
+        return sorted([self._return, self._call])
+
+    def render_conversation_for_completion(
+        self,
+        conversation: Conversation,
+        next_turn_role: Role,
+        config: Optional[RenderConversationConfig] = None,
+    ) -> List[int]:
+        """Render ``conversation`` followed by ``<|start|>`` and the next role."""
+        # Official evaluation order: config, to_json, next_turn_role.value, JSON decoding,
+        # role check, rendering.
+        auto_drop = _auto_drop(config)
+        try:
+            messages = self._regular_conversation(conversation)
+            value = next_turn_role.value
+            out = self._render_messages(messages, auto_drop)
+            out.extend(self._next_role_tokens(value))
+            return out
+        except (_Fallback, _RenderFail, AttributeError):
+            pass
+        text = self._slow_conversation(conversation)
+        value = next_turn_role.value
+        messages = _serde_conversation(text)
+        role_tokens = self._next_role_tokens(value)
+        try:
+            out = self._render_messages(messages, auto_drop)
+        except _RenderFail as exc:
+            raise HarmonyError(str(exc)) from None
+        out.extend(role_tokens)
+        return out
+
+    def render_conversation(
+        self, conversation: Conversation, config: Optional[RenderConversationConfig] = None
+    ) -> List[int]:
+        """Render all messages of ``conversation``."""
+        return self._render_conv(conversation, config)
+
+    def render_conversation_for_training(
+        self, conversation: Conversation, config: Optional[RenderConversationConfig] = None
+    ) -> List[int]:
+        """Like ``render_conversation``; a final assistant message ends in ``<|return|>``."""
+        return self._render_conv(conversation, config, training=True)
+
+    def render(self, message: Message, render_options: Optional[RenderOptions] = None) -> List[int]:
+        """Render a single message."""
+        fn_tools = _fn_tools_option(render_options)
+        out: List[int] = []
+        try:
+            if type(message) is not Message:
+                raise _Fallback
+            self._render_message(message, fn_tools, out)
+            return out
+        except (_Fallback, _RenderFail):
+            pass
+        msg = serde.load_message(message.to_json())
+        out = []
+        try:
+            self._render_message(msg, fn_tools, out)
+        except _RenderFail as exc:
+            raise RuntimeError(str(exc)) from None
+        return out
+
+    # -- conversation level ------------------------------------------------------------
+
+    def _render_conv(self, conversation: Any, config: Any, training: bool = False) -> List[int]:
+        auto_drop = _auto_drop(config)
+        try:
+            messages = self._regular_conversation(conversation)
+            out = self._render_messages(messages, auto_drop)
+        except (_Fallback, _RenderFail):
+            messages = _serde_conversation(self._slow_conversation(conversation))
+            try:
+                out = self._render_messages(messages, auto_drop)
+            except _RenderFail as exc:
+                raise RuntimeError(str(exc)) from None
+        if training and messages:
+            last = messages[-1]
+            if last.author.role is Role.ASSISTANT and last.channel == "final" and out:
+                out[-1] = self._return
+        return out
+
+    @staticmethod
+    def _regular_conversation(conversation: Any) -> List[Message]:
+        if type(conversation) is not Conversation:
+            raise _Fallback
+        messages = conversation.messages
+        if type(messages) is not list:
+            raise _Fallback
+        return messages
+
+    @staticmethod
+    def _slow_conversation(conversation: Any) -> str:
+        # Same call, hence the same Python-level errors, as the official wrapper.
+        return conversation.to_json()
+
+    def _next_role_tokens(self, value: Any) -> List[int]:
+        # <|start|> plus the role text; the bindings receive str(role.value).
+        toks = self._next_role_cache.get(value) if type(value) is str else None
+        if toks is None:
+            text = str(value)
+            try:
+                role = Role(text)
+            except ValueError:
+                raise ValueError(f"unknown role: {text}") from None
+            toks = [self._start] + self._role_tokens[role]
+            if type(value) is str:
+                self._next_role_cache[value] = toks
+        return toks
+
+    def _render_messages(self, messages: Sequence[Message], auto_drop: bool) -> List[int]:
+        fn_tools = False
+        last_assistant_final = False
+        seen_assistant = False
+        first_final = -1
+        for idx, msg in enumerate(messages):
+            if type(msg) is not Message or type(msg.author) is not Author:
+                raise _Fallback
+            if type(msg.content) is not list:
+                raise _Fallback
+            if first_final < 0 and msg.channel == "final":
+                first_final = idx
+            for c in msg.content:
+                if type(c) is DeveloperContent and c.tools:
+                    if type(c.tools) is not dict:
+                        raise _Fallback
+                    ns = c.tools.get("functions")
+                    if ns is not None and type(ns) is ToolNamespaceConfig and ns.tools:
+                        fn_tools = True
+        if auto_drop:
+            for msg in reversed(messages):
+                if msg.author.role is Role.ASSISTANT:
+                    seen_assistant = True
+                    last_assistant_final = msg.channel == "final"
+                    break
+        drop = auto_drop and seen_assistant and last_assistant_final and first_final >= 0
+        out: List[int] = []
+        render = self._render_message
+        for idx, msg in enumerate(messages):
+            if drop and idx < first_final and msg.channel == "analysis":
+                continue
+            render(msg, fn_tools, out)
+        return out
+
+    # -- message level -----------------------------------------------------------------
+
+    def _text(self, text: str) -> List[int]:
+        toks = self._text_cache.get(text)
+        if toks is None:
+            try:
+                toks = self._encode(text)
+            except UnicodeEncodeError:
+                # Surrogates: serde_json would join pairs or reject lone ones.
+                raise _Fallback from None
+            if len(text) <= _CACHE_MAX_TEXT:
+                cache = self._text_cache
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                cache[text] = toks
+        return toks
+
+    def _header(self, author: Any, recipient: Any, channel: Any, content_type: Any) -> List[int]:
+        if type(author) is not Author:
+            raise _Fallback
+        role = author.role
+        name = author.name
+        key = (role, name, recipient, channel, content_type)
+        try:
+            toks = self._header_cache.get(key)
+        except TypeError:  # unhashable field value
+            raise _Fallback from None
+        if toks is not None:
+            return toks
+        if type(role) is not Role:
+            raise _Fallback
+        for v in (name, recipient, channel, content_type):
+            if v is not None and type(v) is not str:
+                raise _Fallback
+        toks = [self._start]
+        if role is Role.TOOL:
+            if name is None:
+                raise _RenderFail("Tools should have a name!")
+            toks += self._text(name)
+        else:
+            toks += self._role_tokens[role]
+            if name is not None:
+                toks += self._text(":" + name)
+        if recipient is not None and recipient != "all":
+            toks += self._text(" to=" + recipient)
+        if channel is not None:
+            toks.append(self._channel)
+            toks += self._text(channel)
+        if content_type is not None:
+            if content_type.startswith(_CONSTRAIN):
+                toks += self._space
+                toks.append(self._constrain)
+                rest = content_type[len(_CONSTRAIN):]
+                if rest:
+                    toks += self._text(rest)
+            else:
+                toks += self._text(" " + content_type)
+        toks.append(self._message)
+        cache = self._header_cache
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[key] = toks
+        return toks
+
+    def _render_message(self, msg: Message, fn_tools: bool, out: List[int]) -> None:
+        recipient = msg.recipient
+        out += self._header(msg.author, recipient, msg.channel, msg.content_type)
+        role = msg.author.role
+        contents = msg.content
+        if type(contents) is not list:
+            raise _Fallback
+        for c in contents:
+            tp = type(c)
+            if tp is TextContent:
+                text = c.text
+                if type(text) is not str:
+                    raise _Fallback
+                out += self._text(text)
+            elif tp is SystemContent:
+                if role is not Role.SYSTEM:
+                    raise _RenderFail(
+                        "SystemContent may only appear in system messages, found in "
+                        + _ROLE_DEBUG[role]
+                    )
+                out += self._text(self._system_text(c, fn_tools))
+            elif tp is DeveloperContent:
+                if role is not Role.DEVELOPER:
+                    raise _RenderFail(
+                        "DeveloperContent may only appear in developer messages, found in "
+                        + _ROLE_DEBUG[role]
+                    )
+                out += self._text(self._developer_text(c))
+            else:
+                raise _Fallback
+        if role is Role.ASSISTANT and recipient is not None:
+            out.append(self._call)
+        else:
+            out.append(self._end)
+
+    # -- system / developer contents ---------------------------------------------------
+
+    def _system_text(self, sys: SystemContent, fn_tools: bool) -> str:
+        sections: List[str] = []
+        top: List[str] = []
+        identity = _opt_str(sys.model_identity)
+        if identity is not None:
+            top.append(identity)
+        cutoff = _opt_str(sys.knowledge_cutoff)
+        if cutoff is not None:
+            top.append("Knowledge cutoff: " + cutoff)
+        date = _opt_str(sys.conversation_start_date)
+        if date is not None:
+            top.append("Current date: " + date)
+        if top:
+            sections.append("\n".join(top))
+        effort = sys.reasoning_effort
+        if effort is not None:
+            if type(effort) is ReasoningEffort:
+                effort = effort.value
+            elif type(effort) is not str:
+                raise _Fallback
+            effort_text = _EFFORT_TEXT.get(effort)
+            if effort_text is None:
+                raise _Fallback
+            sections.append("Reasoning: " + effort_text)
+        tools = sys.tools
+        if tools is not None:
+            text = self._tools_section(tools)
+            if text:
+                sections.append(text)
+        cc = sys.channel_config
+        if cc is not None:
+            if type(cc) is not ChannelConfig:
+                raise _Fallback
+            channels = cc.valid_channels
+            required = cc.channel_required
+            if type(channels) is not list or type(required) is not bool:
+                raise _Fallback
+            for ch in channels:
+                if type(ch) is not str:
+                    raise _Fallback
+            if channels:
+                header = "# Valid channels: " + ", ".join(channels) + "."
+                if required:
+                    header += " Channel must be included for every message."
+                if fn_tools:
+                    header += (
+                        "\nCalls to these tools must go to the commentary channel: 'functions'."
+                    )
+                sections.append(header)
+        return "\n\n".join(sections)
+
+    def _developer_text(self, dev: DeveloperContent) -> str:
+        sections: List[str] = []
+        instructions = _opt_str(dev.instructions)
+        if instructions is not None:
+            sections.append("# Instructions")
+            sections.append(instructions)
+        tools = dev.tools
+        if tools is not None:
+            text = self._tools_section(tools)
+            if text:
+                sections.append(text)
+        return "\n\n".join(sections)
+
+    def _tools_section(self, tools: Any) -> str:
+        if type(tools) is not dict:
+            raise _Fallback
+        if not tools:
+            return ""
+        parts = ["# Tools"]
+        for key in sorted(tools):
+            if type(key) is not str:
+                raise _Fallback
+            ns = tools[key]
+            if type(ns) is not ToolNamespaceConfig:
+                raise _Fallback
+            parts.append(_namespace_text(ns))
+        return "\n\n".join(parts)
+
+
+def _opt_str(value: Any) -> Optional[str]:
+    if value is None or type(value) is str:
+        return value
+    raise _Fallback
+
+
+def _namespace_text(ns: ToolNamespaceConfig) -> str:
+    name = ns.name
+    desc = ns.description
+    tools = ns.tools
+    if type(name) is not str or (desc is not None and type(desc) is not str):
+        raise _Fallback
+    if type(tools) is not list:
+        raise _Fallback
+    lines = [f"## {name}\n"]
+    if desc is not None:
+        if tools:
+            lines.extend("// " + line for line in rust_lines(desc))
+        else:
+            lines.extend(rust_lines(desc))
+    if tools:
+        lines.append(f"namespace {name} {{\n")
+        for tool in tools:
+            if type(tool) is not ToolDescription:
+                raise _Fallback
+            tname = tool.name
+            tdesc = tool.description
+            if type(tname) is not str or type(tdesc) is not str:
+                raise _Fallback
+            lines.extend("// " + line for line in rust_lines(tdesc))
+            params = tool.parameters
+            if params is not None:
+                try:
+                    schema = normalize_json(params)
+                except (JsonDumpError, JsonParseError):
+                    raise _Fallback from None
+                lines.append(f"type {tname} = (_: {schema_to_typescript(schema, '')}) => any;\n")
+            else:
+                lines.append(f"type {tname} = () => any;\n")
+        lines.append(f"}} // namespace {name}")
+    return "\n".join(lines)
+
+
+def _auto_drop(config: Any) -> bool:
+    if config is None:
+        return True
+    value = config.auto_drop_analysis
+    # The bindings extract a Python bool and fall back to True for anything else.
+    return value if type(value) is bool else True
+
+
+def _fn_tools_option(options: Any) -> bool:
+    if options is None:
+        return False
+    value = options.conversation_has_function_tools
+    return value if type(value) is bool else False
+
+
+def _serde_conversation(text: str) -> List[Message]:
+    return serde.load_conversation(text).messages

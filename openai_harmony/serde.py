@@ -1,0 +1,559 @@
+"""Emulation of the official bindings' serde_json decoding of conversation / message JSON.
+
+Only used on the renderer's slow path (irregular objects): it reproduces which
+``ValueError`` the official raises ("invalid conversation JSON: ... at line 1 column N")
+and otherwise returns clean chat objects with serde's semantics (absent optional fields
+are None, no pydantic defaults).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Dict, List, Optional, Tuple
+
+from .chat import (
+    Author,
+    ChannelConfig,
+    Conversation,
+    DeveloperContent,
+    Message,
+    ReasoningEffort,
+    Role,
+    SystemContent,
+    TextContent,
+    ToolDescription,
+    ToolNamespaceConfig,
+)
+
+__all__ = ["load_conversation", "load_message"]
+
+_I64_MIN = -(1 << 63)
+_U64_LIMIT = 1 << 64
+_WS = " \t\n\r"
+
+
+class _SerdeError(Exception):
+    def __init__(self, msg: str, pos: int) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.pos = pos  # count of characters consumed when the error was raised
+
+
+class _Obj(dict):
+    """A decoded JSON object that remembers where it and its values are in the text."""
+
+    end = 0
+    spans: Dict[str, Tuple[int, int]]
+
+
+class _Arr(list):
+    """A decoded JSON array with its end and the start of each element."""
+
+    end = 0
+    starts: List[int]
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.s = text
+        self.i = 0
+
+    def err(self, msg: str, pos: Optional[int] = None) -> _SerdeError:
+        return _SerdeError(msg, self.i if pos is None else pos)
+
+    def ws(self) -> None:
+        s, i = self.s, self.i
+        while i < len(s) and s[i] in _WS:
+            i += 1
+        self.i = i
+
+    def value(self) -> Any:
+        self.ws()
+        s, i = self.s, self.i
+        if i >= len(s):
+            raise self.err("EOF while parsing a value")
+        c = s[i]
+        if c == "{":
+            return self.obj()
+        if c == "[":
+            return self.arr()
+        if c == '"':
+            return self.string()
+        if c == "-" or c.isdigit():
+            return self.number()
+        for lit, val in (("true", True), ("false", False), ("null", None)):
+            if s.startswith(lit, i):
+                self.i = i + len(lit)
+                return val
+        raise self.err("expected value", i + 1)
+
+    def obj(self) -> _Obj:
+        out = _Obj()
+        out.spans = {}
+        self.i += 1
+        self.ws()
+        if self.s[self.i : self.i + 1] == "}":
+            self.i += 1
+            out.end = self.i
+            return out
+        while True:
+            self.ws()
+            if self.s[self.i : self.i + 1] != '"':
+                raise self.err("key must be a string", self.i + 1)
+            key = self.string()
+            self.ws()
+            if self.s[self.i : self.i + 1] != ":":
+                raise self.err("expected `:`", self.i + 1)
+            self.i += 1
+            self.ws()
+            start = self.i
+            # serde_json with preserve_order keeps a duplicate key's first position.
+            out[key] = self.value()
+            out.spans[key] = (start, self.i)
+            self.ws()
+            c = self.s[self.i : self.i + 1]
+            self.i += 1
+            if c == ",":
+                continue
+            if c == "}":
+                out.end = self.i
+                return out
+            raise self.err("expected `,` or `}`")
+
+    def arr(self) -> List[Any]:
+        out = _Arr()
+        out.starts = []
+        self.i += 1
+        self.ws()
+        if self.s[self.i : self.i + 1] == "]":
+            self.i += 1
+            out.end = self.i
+            return out
+        while True:
+            self.ws()
+            out.starts.append(self.i)
+            out.append(self.value())
+            self.ws()
+            c = self.s[self.i : self.i + 1]
+            self.i += 1
+            if c == ",":
+                continue
+            if c == "]":
+                out.end = self.i
+                return out
+            raise self.err("expected `,` or `]`")
+
+    def number(self) -> Any:
+        s, start = self.s, self.i
+        i = start
+        if s[i] == "-":
+            i += 1
+            if i >= len(s) or not s[i].isdigit():
+                raise self.err("invalid number", i + 1)
+        while i < len(s) and s[i].isdigit():
+            i += 1
+        is_float = False
+        if i < len(s) and s[i] == ".":
+            is_float = True
+            i += 1
+            while i < len(s) and s[i].isdigit():
+                i += 1
+        if i < len(s) and s[i] in "eE":
+            is_float = True
+            i += 1
+            if i < len(s) and s[i] in "+-":
+                i += 1
+            while i < len(s) and s[i].isdigit():
+                i += 1
+        self.i = i
+        lit = s[start:i]
+        if not is_float:
+            v = int(lit)
+            if _I64_MIN <= v < _U64_LIMIT:
+                return v
+        try:
+            f = float(lit)
+        except OverflowError:
+            f = math.inf
+        if math.isinf(f):
+            raise self.err("number out of range", i)
+        return f
+
+    def string(self) -> str:
+        s = self.s
+        i = self.i + 1
+        out: List[str] = []
+        while True:
+            j = i
+            while j < len(s) and s[j] != '"' and s[j] != "\\":
+                j += 1
+            out.append(s[i:j])
+            if j >= len(s):
+                raise self.err("EOF while parsing a string", len(s))
+            if s[j] == '"':
+                self.i = j + 1
+                return "".join(out)
+            esc = s[j + 1 : j + 2]
+            if esc == "u":
+                n = int(s[j + 2 : j + 6], 16)
+                i = j + 6
+                if 0xD800 <= n <= 0xDBFF:
+                    if s[i : i + 1] != "\\":
+                        raise self.err("unexpected end of hex escape", i + 1)
+                    if s[i + 1 : i + 2] != "u":
+                        raise self.err("unexpected end of hex escape", i + 2)
+                    n2 = int(s[i + 2 : i + 6], 16)
+                    if not 0xDC00 <= n2 <= 0xDFFF:
+                        raise self.err("lone leading surrogate in hex escape", i + 6)
+                    out.append(chr(0x10000 + ((n - 0xD800) << 10) + (n2 - 0xDC00)))
+                    i += 6
+                elif 0xDC00 <= n <= 0xDFFF:
+                    raise self.err("lone leading surrogate in hex escape", i)
+                else:
+                    out.append(chr(n))
+            else:
+                out.append(
+                    {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "/": "/"}.get(esc, esc)
+                )
+                i = j + 2
+
+
+def _parse(text: str) -> Any:
+    p = _Parser(text)
+    v = p.value()
+    p.ws()
+    if p.i != len(text):
+        raise p.err("trailing characters", p.i + 1)
+    return v
+
+
+# ---------------------------------------------------------------------------
+# Typed decoding (serde derive semantics, errors positioned at the enclosing message)
+# ---------------------------------------------------------------------------
+
+
+class _TypeErr(Exception):
+    pos: Optional[int] = None
+
+
+def _rust_float_display(f: float) -> str:
+    # serde's Unexpected::Float prints Rust's `{:?}`: Python's repr with a bare exponent.
+    r = repr(f)
+    if "e" in r:
+        mant, exp = r.split("e")
+        return f"{mant}e{int(exp)}"
+    return r
+
+
+def _rust_debug_str(s: str) -> str:
+    out = ['"']
+    for ch in s:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\0":
+            out.append("\\0")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{{{ord(ch):x}}}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _unexpected(v: Any) -> str:
+    if v is None:
+        return "null"
+    if v is True or v is False:
+        return f"boolean `{'true' if v else 'false'}`"
+    if isinstance(v, int):
+        return f"integer `{v}`"
+    if isinstance(v, float):
+        return f"floating point `{_rust_float_display(v)}`"
+    if isinstance(v, str):
+        return "string " + _rust_debug_str(v)
+    if isinstance(v, list):
+        return "sequence"
+    return "map"
+
+
+def _invalid(v: Any, expected: str) -> _TypeErr:
+    return _TypeErr(f"invalid type: {_unexpected(v)}, expected {expected}")
+
+
+def _str(v: Any) -> str:
+    if type(v) is not str:
+        raise _invalid(v, "a string")
+    return v
+
+
+def _opt_str(v: Any) -> Optional[str]:
+    if v is None:
+        return None
+    return _str(v)
+
+
+def _bool(v: Any) -> bool:
+    if v is not True and v is not False:
+        raise _invalid(v, "a boolean")
+    return v
+
+
+def _unit_enum(v: Any, names: Tuple[str, ...]) -> str:
+    if type(v) is str:
+        if v in names:
+            return v
+        expected = ", ".join(f"`{n}`" for n in names)
+        raise _TypeErr(f"unknown variant `{v}`, expected one of {expected}")
+    if isinstance(v, dict):
+        # {"Variant": ...} maps: only the unit form is valid; keep it simple.
+        raise _TypeErr("invalid type: map, expected unit variant")
+    raise _invalid(v, "string or map")
+
+
+def _struct(v: Any, name: str) -> Dict[str, Any]:
+    if not isinstance(v, dict):
+        if isinstance(v, list):
+            # serde derive structs also accept sequences; the official never produces them.
+            raise _invalid(v, f"struct {name}")
+        raise _invalid(v, f"struct {name}")
+    return v
+
+
+def _missing(field: str) -> _TypeErr:
+    return _TypeErr(f"missing field `{field}`")
+
+
+_ROLE_NAMES = tuple(r.value for r in Role)
+_EFFORT_NAMES = ("Low", "Medium", "High")
+
+
+def _tool_description(v: Any) -> ToolDescription:
+    d = _struct(v, "ToolDescription")
+    name = desc = None
+    params = None
+    for k, x in d.items():
+        if k == "name":
+            name = _str(x)
+        elif k == "description":
+            desc = _str(x)
+        elif k == "parameters":
+            params = x
+    if name is None:
+        raise _missing("name")
+    if desc is None:
+        raise _missing("description")
+    td = ToolDescription(name=name, description=desc)
+    td.parameters = params
+    return td
+
+
+def _namespace(v: Any) -> ToolNamespaceConfig:
+    d = _struct(v, "ToolNamespaceConfig")
+    name = desc = None
+    tools = None
+    for k, x in d.items():
+        if k == "name":
+            name = _str(x)
+        elif k == "description":
+            desc = _opt_str(x)
+        elif k == "tools":
+            if not isinstance(x, list):
+                raise _invalid(x, "a sequence")
+            tools = [_tool_description(t) for t in x]
+    if name is None:
+        raise _missing("name")
+    if tools is None:
+        raise _missing("tools")
+    ns = ToolNamespaceConfig(name=name, description=desc)
+    ns.tools = tools
+    return ns
+
+
+def _tools_map(v: Any) -> Optional[Dict[str, ToolNamespaceConfig]]:
+    if v is None:
+        return None
+    if not isinstance(v, dict):
+        raise _invalid(v, "a map")
+    out = {k: _namespace(x) for k, x in v.items()}
+    return dict(sorted(out.items()))
+
+
+def _channel_config(v: Any) -> Optional[ChannelConfig]:
+    if v is None:
+        return None
+    d = _struct(v, "ChannelConfig")
+    channels = required = None
+    for k, x in d.items():
+        if k == "valid_channels":
+            if not isinstance(x, list):
+                raise _invalid(x, "a sequence")
+            channels = [_str(c) for c in x]
+        elif k == "channel_required":
+            required = _bool(x)
+    if channels is None:
+        raise _missing("valid_channels")
+    if required is None:
+        raise _missing("channel_required")
+    return ChannelConfig(valid_channels=channels, channel_required=required)
+
+
+def _content(v: Any) -> Any:
+    if not isinstance(v, dict):
+        raise _invalid(v, "internally tagged enum Content")
+    if "type" not in v:
+        raise _missing("type")
+    tag = v["type"]
+    kind = _unit_enum(tag, ("text", "system_content", "developer_content")) if type(tag) is str else None
+    if kind is None:
+        raise _invalid(tag, "variant identifier")
+    if kind == "text":
+        text = None
+        for k, x in v.items():
+            if k == "text":
+                text = _str(x)
+        if text is None:
+            raise _missing("text")
+        return TextContent(text=text)
+    if kind == "system_content":
+        sc = SystemContent(
+            model_identity=None,
+            reasoning_effort=None,
+            knowledge_cutoff=None,
+            channel_config=None,
+        )
+        for k, x in v.items():
+            if k == "model_identity":
+                sc.model_identity = _opt_str(x)
+            elif k == "reasoning_effort":
+                sc.reasoning_effort = None if x is None else ReasoningEffort(_unit_enum(x, _EFFORT_NAMES))
+            elif k == "tools":
+                sc.tools = _tools_map(x)
+            elif k == "conversation_start_date":
+                sc.conversation_start_date = _opt_str(x)
+            elif k == "knowledge_cutoff":
+                sc.knowledge_cutoff = _opt_str(x)
+            elif k == "channel_config":
+                sc.channel_config = _channel_config(x)
+        return sc
+    dc = DeveloperContent()
+    for k, x in v.items():
+        if k == "instructions":
+            dc.instructions = _opt_str(x)
+        elif k == "tools":
+            dc.tools = _tools_map(x)
+    return dc
+
+
+def _message(v: Any) -> Message:
+    """Decode one message; errors carry serde_json's position where it differs from the
+    message end (fields read straight from the stream rather than buffered)."""
+    if not isinstance(v, dict):
+        raise _invalid(v, "struct Message")
+    spans = getattr(v, "spans", {})
+    contents = None
+    channel = recipient = content_type = None
+    # Message fields are read in JSON order; the flattened author is decoded at the end.
+    for k, x in v.items():
+        if k == "content":
+            if type(x) is str:
+                contents = [TextContent(text=x)]
+            elif isinstance(x, list):
+                contents = []
+                for i, c in enumerate(x):
+                    try:
+                        contents.append(_content(c))
+                    except _TypeErr as exc:
+                        # Elements are buffered; the error is placed where the array
+                        # reader stopped: past "]" or at the next element.
+                        if isinstance(x, _Arr):
+                            exc.pos = x.end if i == len(x) - 1 else x.starts[i + 1]
+                        raise
+            else:
+                err = _TypeErr(f"invalid type: {_unexpected(x)}, expected string or list of content")
+                err.pos = _scalar_pos(x, spans.get(k))
+                raise err
+        elif k in ("channel", "recipient", "content_type"):
+            try:
+                val = _opt_str(x)
+            except _TypeErr as exc:
+                exc.pos = _scalar_pos(x, spans.get(k))
+                raise
+            if k == "channel":
+                channel = val
+            elif k == "recipient":
+                recipient = val
+            else:
+                content_type = val
+    if contents is None:
+        raise _missing("content")
+    if "role" not in v:
+        raise _missing("role")
+    role = Role(_unit_enum(v["role"], _ROLE_NAMES))
+    name = _opt_str(v.get("name"))
+    msg = Message(author=Author(role=role, name=name), content=[])
+    msg.content = contents
+    msg.channel = channel
+    msg.recipient = recipient
+    msg.content_type = content_type
+    return msg
+
+
+def _scalar_pos(x: Any, span: Optional[Tuple[int, int]]) -> Optional[int]:
+    # serde_json reports a wrong scalar after reading it, a wrong array/map before it.
+    if span is None:
+        return None
+    return span[0] if isinstance(x, (list, dict)) else span[1]
+
+
+def _where(pos: int) -> str:
+    return f" at line 1 column {pos}"
+
+
+def load_conversation(text: str) -> Conversation:
+    """Decode conversation JSON like the official bindings, or raise their ValueError."""
+    try:
+        data = _parse(text)
+    except _SerdeError as exc:
+        raise ValueError(f"invalid conversation JSON: {exc.msg}{_where(exc.pos)}") from None
+    if not isinstance(data, dict):
+        raise ValueError(
+            f"invalid conversation JSON: {_invalid(data, 'struct Conversation')}{_where(len(text))}"
+        )
+    if "messages" not in data:
+        raise ValueError(f"invalid conversation JSON: missing field `messages`{_where(len(text))}")
+    raw = data["messages"]
+    if not isinstance(raw, list):
+        raise ValueError(
+            f"invalid conversation JSON: {_invalid(raw, 'a sequence')}{_where(len(text))}"
+        )
+    messages = []
+    for m in raw:
+        try:
+            messages.append(_message(m))
+        except _TypeErr as exc:
+            pos = exc.pos if exc.pos is not None else getattr(m, "end", len(text))
+            raise ValueError(f"invalid conversation JSON: {exc}{_where(pos)}") from None
+    conv = Conversation()
+    conv.messages = messages
+    return conv
+
+
+def load_message(text: str) -> Message:
+    """Decode message JSON like the official bindings, or raise their ValueError."""
+    try:
+        data = _parse(text)
+    except _SerdeError as exc:
+        raise ValueError(f"invalid message JSON: {exc.msg}{_where(exc.pos)}") from None
+    try:
+        return _message(data)
+    except _TypeErr as exc:
+        pos = exc.pos if exc.pos is not None else getattr(data, "end", len(text))
+        raise ValueError(f"invalid message JSON: {exc}{_where(pos)}") from None
