@@ -1,0 +1,68 @@
+"""Checks for the benchmark harness itself (no timings): ``python3 -m pytest benchmarks``."""
+
+import hashlib
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import corpus  # noqa: E402
+import report  # noqa: E402
+import run  # noqa: E402
+
+
+def test_corpus_is_deterministic_and_mixed():
+    docs = corpus.documents(200_000, seed=1)
+    assert docs == corpus.documents(200_000, seed=1)
+    assert docs != corpus.documents(200_000, seed=2)
+    text = "".join(docs)
+    assert len(text.encode("utf-8")) >= 200_000
+    for needle in ("def ", "```js", "我们", "Москва", "👩‍💻", "GET https://"):
+        assert needle in text, needle
+
+
+def test_mixed_text_and_pathological_sizes():
+    s = corpus.mixed_text(10_000, seed=3)
+    assert 9_990 <= len(s.encode("utf-8")) <= 10_000
+    for kind in corpus.PATHOLOGICAL_KINDS:
+        p = corpus.pathological_text(kind, 5_000, seed=4)
+        assert len(p) == 5_000 and p.isascii()
+    assert corpus.pathological_text("spaces", 10, 0) == " " * 10
+
+
+def test_corpus_digest_is_stable():
+    # The same seed must give byte-identical input in every interpreter the runner uses.
+    digest = hashlib.sha256("".join(corpus.documents(50_000, seed=7)).encode()).hexdigest()
+    assert digest == hashlib.sha256("".join(corpus.documents(50_000, seed=7)).encode()).hexdigest()
+
+
+def _fake_results():
+    plan, cfg = run.build_plan(quick=True)
+    contenders = [run.Contender(k, k, sys.executable, "tiktoken" if k == "tiktoken" else "harmony", {})
+                  for k in run.CONTENDER_KEYS]
+    runner = run.Runner(plan[:2], cfg, contenders, "/nonexistent")
+    for rnd, (ours, ref) in enumerate([(3.0, 2.0), (6.0, 2.0), (2.0, 2.0)]):
+        for key, v in (("compiled", ours), ("pure", 1.0), ("official", 1.5), ("tiktoken", ref)):
+            res = {"ok": True, "seconds": 1.0 / v, "units": 1.0, "digest": "d", "input_digest": "i"}
+            runner._record(plan[0], contenders[run.CONTENDER_KEYS.index(key)], rnd, res)
+    runner._record(plan[1], contenders[0], 0, {"ok": False, "error": "boom | pipe"})
+    meta = {"date": "2026-01-01 00:00 UTC", "mode": "quick", "rounds": 3, "machine": {"cpu_count": 2},
+            "warnings": []}
+    return runner.results(meta)
+
+
+def test_paired_ratio_and_verdicts():
+    res = _fake_results()
+    enc = res["workloads"][0]
+    assert enc["median"]["compiled"] == 3.0
+    assert enc["ratios"]["compiled"] == 1.5  # median of 1.5, 3.0, 1.0
+    assert enc["verdicts"] == {"compiled": "PASS", "pure": "PASS"}  # 0.5 >= 0.3
+    assert res["workloads"][1]["status"]["compiled"] == "error"
+
+
+def test_tables_render():
+    res = _fake_results()
+    text = report.format_text(res)
+    md = report.format_markdown(res)
+    assert "1.50x PASS" in text and "n/a [1]" in text and "boom | pipe" in text
+    assert "| encode, 1 MB mixed text | MB/s |" in md and "boom \\| pipe" in md
