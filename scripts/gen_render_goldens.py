@@ -471,8 +471,10 @@ def main() -> None:
     interop = oracle_to_json_interop(specs)
     for case, io in zip(cases, interop):
         case["interop"] = io
+    docs = {name: render_corpus.render_doc_example(ex, oh, enc) for name, ex in render_corpus.doc_examples(oh).items()}
     out = {
         "generator": "scripts/gen_render_goldens.py",
+        "doc_examples": docs,
         "seed": SEED,
         "oracle": "openai-harmony 0.0.8",
         "stop_tokens": sorted(enc.stop_tokens()),
