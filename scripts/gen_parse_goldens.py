@@ -37,11 +37,12 @@ from openai_harmony import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "tests" / "golden" / "parse_streams.json.gz"
+# PARSE_GOLDEN_SEED / PARSE_GOLDEN_OUT: extra fuzz runs elsewhere (the committed goldens use the defaults)
+OUT = Path(os.environ.get("PARSE_GOLDEN_OUT", ROOT / "tests" / "golden" / "parse_streams.json.gz"))
 VOCAB = Path(os.environ.get("TIKTOKEN_ENCODINGS_BASE", "/work/shared/vocab")) / "o200k_base.tiktoken"
 
 enc = load_harmony_encoding(HarmonyEncodingName.HARMONY_GPT_OSS)
-rng = random.Random(20240805)
+rng = random.Random(int(os.environ.get("PARSE_GOLDEN_SEED", "20240805")))
 
 START, END, MESSAGE, CHANNEL, CONSTRAIN = 200006, 200007, 200008, 200005, 200003
 RETURN, CALL, SOT, EOT = 200002, 200012, 199998, 199999
@@ -195,7 +196,7 @@ def completion() -> list[int]:
 
 HEADER_PIECES = [
     "assistant", "user", "system", "developer", "tool", "functions.get_weather", "browser.search", "foo",
-    " ", "  ", "\t", "\n", "\u00a0", "\u3000", "\x0b", "\x1c",
+    " ", "  ", "\t", "\n", "\u00a0", "\u3000", "\x0b", "\x1c", "\x85", "\u2028", "\u200b", "\u180e", "\x1f", "\u205f", "\r\n",
     "<|channel|>analysis", "<|channel|>commentary", "<|channel|>final", "<|channel|>", "<|channel|> x", "<|channel|>a<b",
     " to=functions.get_weather", "to=browser.search", " to=assistant", " to=", " json", " code", "<|constrain|>json",
     " <|constrain|>json", "<|constrain|>", " extra", " a b", "é", "😊",
