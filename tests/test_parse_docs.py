@@ -547,3 +547,17 @@ def test_round_trip_rendered_conversation(enc):
     for t in tokens:
         p.process(t)
     assert p.process_eos().messages == msgs
+
+
+def test_compiled_core_used_when_built():
+    import os
+
+    import openai_harmony
+    from openai_harmony import parse
+
+    forced_pure = os.environ.get("OPENAI_HARMONY_PURE_PYTHON", "").strip() not in ("", "0")
+    if forced_pure:
+        assert parse.PARSER_BACKEND == "python"
+    elif openai_harmony.BACKEND == "cython":
+        assert parse.PARSER_BACKEND == "cython"
+    assert issubclass(StreamableParser, parse._ParserCore)

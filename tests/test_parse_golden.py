@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from openai_harmony import HarmonyError, Role, StreamableParser, load_harmony_encoding
+from openai_harmony import parse as parse_mod
 
 GOLDEN = Path(__file__).parent / "golden" / "parse_streams.json.gz"
 CASES = json.loads(gzip.decompress(GOLDEN.read_bytes()))["cases"]
@@ -86,10 +87,31 @@ def test_parse_batch(enc, case):
     assert got == case["parse"]
 
 
+def make_parser(enc, role, strict, core="public"):
+    if core == "pure":
+        # the pure-Python core, also when the compiled one is active
+        return parse_mod._PyParserCore(enc._tokenizer, role, strict)
+    return StreamableParser(enc, role, strict=strict)
+
+
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_streamable_trace(enc, case):
+def test_parse_batch_pure_core(enc, case):
     role = None if case["role"] is None else Role(case["role"])
-    p = StreamableParser(enc, role, strict=case["strict"])
+    p = parse_mod._PyParserCore(enc._tokenizer, role, case["strict"])
+    try:
+        p.feed(case["tokens"])
+        p.process_eos()
+        got = {"messages": as_json([m.to_dict() for m in p.messages])}
+    except HarmonyError as e:
+        got = {"error": err(e)}
+    assert got == case["parse"]
+
+
+@pytest.mark.parametrize("core", ["public", "pure"])
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_streamable_trace(enc, case, core):
+    role = None if case["role"] is None else Role(case["role"])
+    p = make_parser(enc, role, case["strict"], core)
     prev = None
     steps = case["steps"]
     feed = case["tokens"] + [None]
