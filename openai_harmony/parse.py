@@ -1,13 +1,14 @@
 """Parsing completion tokens back into messages: ``StreamableParser`` and a batch helper.
 
 The state machine follows the official parser token for token (including where invalid
-UTF-8 turns into U+FFFD and which error is raised when); see docs of ``StreamableParser``.
-Content is decoded incrementally: each token's text is appended as one piece, so the
-per-token step costs a dict lookup in the common case.  The tokens of the current
-content (the official keeps them re-encoded) are only computed when ``state_data`` asks.
+UTF-8 turns into U+FFFD and which error is raised when).  Content is decoded
+incrementally: each token's text is appended as one piece, so the per-token step costs a
+dict lookup in the common case.  The tokens of the current content (the official keeps
+them re-encoded) are only computed when ``state_data`` asks.
 
-The hot class ``_ParserCore`` has a compiled twin in ``_parser.pyx``; ``StreamableParser``
-derives from whichever is available and only adds the public properties.
+The state machine and its views live in ``_PyParserCore``, which has a compiled twin in
+``_parser.pyx`` (``ParserCore``); ``StreamableParser`` derives from whichever is active
+and only adds the official constructor.
 """
 
 from __future__ import annotations
