@@ -80,9 +80,26 @@ def _fail(owner: str, name: str, expected: str, value: Any) -> ValidationError:
     )
 
 
+class _Required:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<required>"
+
+
+# Default of required fields, so that a missing one raises ValidationError like pydantic.
+_REQUIRED: Any = _Required()
+
+
+def _missing(owner: str, name: str) -> ValidationError:
+    return ValidationError(f"{owner}.{name}: field required")
+
+
 def _check_str(owner: str, name: str, value: Any) -> str:
     if isinstance(value, str):
         return value
+    if value is _REQUIRED:
+        raise _missing(owner, name)
     raise _fail(owner, name, "a string", value)
 
 
@@ -95,6 +112,8 @@ def _check_opt_str(owner: str, name: str, value: Any) -> Optional[str]:
 def _check_bool(owner: str, name: str, value: Any) -> bool:
     if value is True or value is False:
         return value
+    if value is _REQUIRED:
+        raise _missing(owner, name)
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
     if isinstance(value, float) and value in (0.0, 1.0):
@@ -111,6 +130,8 @@ def _check_bool(owner: str, name: str, value: Any) -> bool:
 def _check_role(owner: str, value: Any) -> Role:
     if isinstance(value, Role):
         return value
+    if value is _REQUIRED:
+        raise _missing(owner, "role")
     if isinstance(value, str):
         try:
             return Role(value)
@@ -139,6 +160,8 @@ def _check_effort(owner: str, value: Any) -> Optional[ReasoningEffort]:
 def _as_list(owner: str, name: str, value: Any) -> list:
     if isinstance(value, list):
         return list(value)
+    if value is _REQUIRED:
+        raise _missing(owner, name)
     if isinstance(value, (str, bytes, bytearray, Mapping)) or value is None:
         raise _fail(owner, name, "a list", value)
     try:
@@ -184,7 +207,7 @@ class Author:
     role: Role
     name: Optional[str] = None
 
-    def __init__(self, role: Union[Role, str], name: Optional[str] = None, **_extra: Any):
+    def __init__(self, role: Union[Role, str] = _REQUIRED, name: Optional[str] = None, **_extra: Any):
         self.role = _check_role("Author", role)
         self.name = _check_opt_str("Author", "name", name)
 
@@ -201,6 +224,8 @@ class Author:
             return cls(**value)
         if isinstance(value, (Role, str)):
             return cls(role=value)
+        if value is _REQUIRED:
+            raise _missing("Message", "author")
         raise _fail("Message", "author", "an Author", value)
 
     def to_dict(self) -> Dict[str, Any]:
@@ -228,7 +253,7 @@ class TextContent(Content):
 
     text: str
 
-    def __init__(self, text: str, **_extra: Any):
+    def __init__(self, text: str = _REQUIRED, **_extra: Any):
         self.text = _check_str("TextContent", "text", text)
 
     def to_dict(self) -> Dict[str, Any]:
@@ -245,7 +270,11 @@ class ToolDescription:
     parameters: Optional[dict] = None
 
     def __init__(
-        self, name: str, description: str, parameters: Optional[dict] = None, **_extra: Any
+        self,
+        name: str = _REQUIRED,
+        description: str = _REQUIRED,
+        parameters: Optional[dict] = None,
+        **_extra: Any,
     ):
         self.name = _check_str("ToolDescription", "name", name)
         self.description = _check_str("ToolDescription", "description", description)
@@ -300,7 +329,7 @@ class ToolNamespaceConfig:
 
     def __init__(
         self,
-        name: str,
+        name: str = _REQUIRED,
         description: Optional[str] = None,
         tools: Sequence[ToolDescription] = (),
         **_extra: Any,
@@ -347,7 +376,12 @@ class ChannelConfig:
     valid_channels: List[str]
     channel_required: bool
 
-    def __init__(self, valid_channels: Sequence[str], channel_required: bool, **_extra: Any):
+    def __init__(
+        self,
+        valid_channels: Sequence[str] = _REQUIRED,
+        channel_required: bool = _REQUIRED,
+        **_extra: Any,
+    ):
         self.valid_channels = _check_str_list("ChannelConfig", "valid_channels", valid_channels)
         self.channel_required = _check_bool("ChannelConfig", "channel_required", channel_required)
 
@@ -587,7 +621,7 @@ class Message:
 
     def __init__(
         self,
-        author: Author,
+        author: Author = _REQUIRED,
         content: Sequence[Content] = (),
         channel: Optional[str] = None,
         recipient: Optional[str] = None,

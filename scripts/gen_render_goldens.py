@@ -491,5 +491,44 @@ def main() -> None:
     print("interop mismatches:", bad)
 
 
+
+
+def chat_goldens() -> dict:
+    """Official results of tests/chat_expressions.py (repr of value or error)."""
+    import warnings
+
+    import openai_harmony as oh
+    from chat_expressions import EXPRESSIONS, INVALID
+
+    warnings.simplefilter("ignore")
+    ns = {name: getattr(oh, name) for name in dir(oh) if not name.startswith("_")}
+    ns["json"] = json
+    out = {}
+    for expr in EXPRESSIONS:
+        try:
+            out[expr] = {"value": repr(eval(expr, dict(ns)))}
+        except Exception as exc:
+            out[expr] = {"error": type(exc).__name__, "message": str(exc)}
+    invalid = {}
+    for expr in INVALID:
+        try:
+            eval(expr, dict(ns))
+            invalid[expr] = "no error"
+        except ValueError:
+            invalid[expr] = "ValueError"
+        except Exception as exc:
+            invalid[expr] = type(exc).__name__
+    return {"expressions": out, "invalid": invalid}
+
+
+def write_chat_goldens() -> None:
+    path = os.path.join(ROOT, "tests", "golden", "render_chat.json")
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(chat_goldens(), fh, ensure_ascii=True, indent=1)
+        fh.write("\n")
+    print(f"wrote {path}")
+
+
 if __name__ == "__main__":
+    write_chat_goldens()
     main()
