@@ -131,3 +131,23 @@ def test_streamable_trace(enc, case, core):
         prev = want
     assert as_json([m.to_dict() for m in p.messages]) == case["messages"]
     assert p.tokens == case["final_tokens"]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["source"].startswith(("utf8", "bytes", "completion"))],
+                         ids=lambda c: f"{len(c['tokens'])}-{c['source']}")
+def test_deltas_add_up_to_current_content(enc, case):
+    role = None if case["role"] is None else Role(case["role"])
+    p = StreamableParser(enc, role, strict=case["strict"])
+    acc = ""
+    for tok in case["tokens"]:
+        before = p.state
+        try:
+            p.process(tok)
+        except HarmonyError:
+            pass
+        if p.state is not before and p.state.name == "CONTENT":
+            acc = ""
+        if p.last_content_delta is not None:
+            acc += p.last_content_delta
+        if p.state.name == "CONTENT":
+            assert acc == p.current_content
