@@ -226,7 +226,10 @@ def api_expressions() -> List[Dict[str, Any]]:
                 "{1: 'x'}", "[1, '2']", "[[1]]", "[" + str(byte_tok[0xC3]) + ", 201089]"]:
         add("enc.decode(%s)" % ids)
         add("enc.decode_utf8(%s)" % ids)
-        add("decode_bytes(%s)" % ids)
+        # The official wrapper has no decode_bytes (ours follows its inner binding); only
+        # list arguments are compared, the inner's container checks are not API.
+        if ids.startswith("["):
+            add("decode_bytes(%s)" % ids)
     add("enc.decode([1], errors=None)")
     add("enc.decode([%d], errors=None)" % byte_tok[0xC3])
     add("enc.decode([%d], errors=1)" % byte_tok[0xC3])
