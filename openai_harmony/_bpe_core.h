@@ -1,0 +1,492 @@
+/* C core of the compiled tokenizer (_tokenizer.pyx): the o200k pre-tokenizer scanner,
+ * the rank hash table and the BPE merge loop.  Everything here works on valid UTF-8
+ * buffers and plain C memory, so it runs without the GIL. */
+#ifndef OH_BPE_CORE_H
+#define OH_BPE_CORE_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "_unicode_classes.h"
+
+#define OH_NO_RANK 0xFFFFFFFFu
+/* Pieces shorter than this use the simple quadratic merge (fast for words); longer
+ * ones use a heap so a megabyte without whitespace stays O(n log n). */
+#define OH_SMALL_PIECE 64
+
+/* ------------------------------------------------------------------ hashing */
+
+static inline uint64_t oh_load64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static inline uint64_t oh_load32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+
+static inline uint64_t oh_mix(uint64_t h) {
+    h ^= h >> 32; h *= 0xd6e8feb86659fd93ULL; h ^= h >> 32;
+    return h;
+}
+
+static inline uint64_t oh_hash_bytes(const uint8_t *p, size_t n) {
+    uint64_t h = 0x243F6A8885A308D3ULL ^ ((uint64_t)n * 0x9E3779B97F4A7C15ULL);
+    if (n <= 8) {
+        uint64_t v;
+        if (n >= 4) v = oh_load32(p) | (oh_load32(p + n - 4) << 32);
+        else if (n > 0) v = ((uint64_t)p[0] << 16) | ((uint64_t)p[n >> 1] << 8) | p[n - 1];
+        else v = 0;
+        return oh_mix((h ^ v) * 0xbf58476d1ce4e5b9ULL);
+    }
+    while (n > 8) {
+        h = (h ^ oh_load64(p)) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 29;
+        p += 8; n -= 8;
+    }
+    /* last 8 bytes, overlapping what was already mixed */
+    h = (h ^ oh_load64(p + n - 8)) * 0x94d049bb133111ebULL;
+    return oh_mix(h);
+}
+
+/* ------------------------------------------------------------------ vocabulary */
+
+typedef struct {
+    uint32_t n_tokens;
+    uint8_t *data;       /* all token bytes back to back */
+    uint64_t *off;       /* n_tokens + 1 offsets into data */
+    uint64_t *slots;     /* open addressing: (hash >> 32) << 32 | (rank + 1); 0 = empty */
+    uint64_t mask;
+    uint32_t byte_rank[256];
+} oh_vocab;
+
+static inline uint32_t oh_rank_h(const oh_vocab *v, const uint8_t *p, size_t n, uint64_t h) {
+    uint64_t tag = h >> 32;
+    uint64_t i = h & v->mask;
+    for (;;) {
+        uint64_t s = v->slots[i];
+        if (s == 0) return OH_NO_RANK;
+        if ((s >> 32) == tag) {
+            uint32_t r = (uint32_t)s - 1;
+            uint64_t a = v->off[r];
+            if (v->off[r + 1] - a == n && memcmp(v->data + a, p, n) == 0) return r;
+        }
+        i = (i + 1) & v->mask;
+    }
+}
+
+static inline uint32_t oh_rank(const oh_vocab *v, const uint8_t *p, size_t n) {
+    return oh_rank_h(v, p, n, oh_hash_bytes(p, n));
+}
+
+/* Insert token `r` (already stored in data/off).  Returns 0, 1 if the same bytes were
+ * already present, -1 when the table is full (cannot happen when sized 2x). */
+static int oh_vocab_insert(oh_vocab *v, uint32_t r) {
+    const uint8_t *p = v->data + v->off[r];
+    size_t n = (size_t)(v->off[r + 1] - v->off[r]);
+    uint64_t h = oh_hash_bytes(p, n);
+    uint64_t tag = h >> 32;
+    uint64_t i = h & v->mask;
+    for (uint64_t probes = 0; probes <= v->mask; probes++) {
+        uint64_t s = v->slots[i];
+        if (s == 0) {
+            v->slots[i] = (tag << 32) | (uint64_t)(r + 1);
+            return 0;
+        }
+        if ((s >> 32) == tag) {
+            uint32_t o = (uint32_t)s - 1;
+            uint64_t a = v->off[o];
+            if (v->off[o + 1] - a == n && memcmp(v->data + a, p, n) == 0) return 1;
+        }
+        i = (i + 1) & v->mask;
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------ output vector */
+
+typedef struct {
+    uint32_t *data;
+    size_t len, cap;
+} oh_vec;
+
+static int oh_vec_reserve(oh_vec *o, size_t extra) {
+    if (o->len + extra <= o->cap) return 0;
+    size_t cap = o->cap ? o->cap : 16;
+    while (cap < o->len + extra) cap *= 2;
+    uint32_t *d = (uint32_t *)realloc(o->data, cap * sizeof(uint32_t));
+    if (!d) return -1;
+    o->data = d;
+    o->cap = cap;
+    return 0;
+}
+
+static inline int oh_vec_push(oh_vec *o, uint32_t x) {
+    if (o->len == o->cap && oh_vec_reserve(o, 1)) return -1;
+    o->data[o->len++] = x;
+    return 0;
+}
+
+/* Errors from the nogil core. */
+#define OH_OK 0
+#define OH_ENOMEM -1
+#define OH_EBYTE -2   /* a single byte has no rank; err_byte says which */
+
+typedef struct {
+    int code;
+    int byte;
+} oh_err;
+
+/* ------------------------------------------------------------------ BPE merge */
+
+/* tiktoken's rule: repeatedly merge the adjacent pair whose concatenation has the lowest
+ * rank, leftmost on ties. */
+static int oh_merge_small(const oh_vocab *v, const uint8_t *p, size_t n, oh_vec *out, oh_err *err) {
+    uint32_t start[OH_SMALL_PIECE + 1];
+    uint32_t pair[OH_SMALL_PIECE];
+    uint32_t tok[OH_SMALL_PIECE];
+    size_t m = n, i;
+    for (i = 0; i < n; i++) { start[i] = (uint32_t)i; tok[i] = v->byte_rank[p[i]]; }
+    start[n] = (uint32_t)n;
+    for (i = 0; i + 1 < n; i++) pair[i] = oh_rank(v, p + i, 2);
+    pair[n - 1] = OH_NO_RANK;
+    while (m > 1) {
+        uint32_t best = OH_NO_RANK;
+        size_t b = 0;
+        for (i = 0; i + 1 < m; i++) {
+            if (pair[i] < best) { best = pair[i]; b = i; }
+        }
+        if (best == OH_NO_RANK) break;
+        tok[b] = best;
+        /* drop part b+1 */
+        memmove(start + b + 1, start + b + 2, (m - b - 1) * sizeof(uint32_t));
+        memmove(pair + b + 1, pair + b + 2, (m - b - 2) * sizeof(uint32_t));
+        memmove(tok + b + 1, tok + b + 2, (m - b - 2) * sizeof(uint32_t));
+        m--;
+        pair[b] = (b + 1 < m) ? oh_rank(v, p + start[b], start[b + 2] - start[b]) : OH_NO_RANK;
+        if (b > 0) pair[b - 1] = oh_rank(v, p + start[b - 1], start[b + 1] - start[b - 1]);
+    }
+    if (oh_vec_reserve(out, m)) { err->code = OH_ENOMEM; return -1; }
+    for (i = 0; i < m; i++) {
+        if (tok[i] == OH_NO_RANK) { err->code = OH_EBYTE; err->byte = p[start[i]]; return -1; }
+        out->data[out->len++] = tok[i];
+    }
+    return 0;
+}
+
+/* min-heap of (rank << 32 | position) */
+static inline void oh_heap_push(uint64_t *h, size_t *len, uint64_t x) {
+    size_t i = (*len)++;
+    while (i > 0) {
+        size_t parent = (i - 1) >> 1;
+        if (h[parent] <= x) break;
+        h[i] = h[parent];
+        i = parent;
+    }
+    h[i] = x;
+}
+
+static inline uint64_t oh_heap_pop(uint64_t *h, size_t *len) {
+    uint64_t top = h[0];
+    uint64_t x = h[--(*len)];
+    size_t n = *len, i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && h[c + 1] < h[c]) c++;
+        if (x <= h[c]) break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (n) h[i] = x;
+    return top;
+}
+
+static int oh_merge_large(const oh_vocab *v, const uint8_t *p, size_t n, oh_vec *out, oh_err *err) {
+    /* Parts are a linked list over start offsets: nxt[i] is the end of the part at i. */
+    uint32_t *nxt = (uint32_t *)malloc(n * sizeof(uint32_t));
+    uint32_t *prv = (uint32_t *)malloc(n * sizeof(uint32_t));
+    uint32_t *pair = (uint32_t *)malloc(n * sizeof(uint32_t));
+    uint32_t *tok = (uint32_t *)malloc(n * sizeof(uint32_t));
+    /* every merge pushes at most 2 entries */
+    uint64_t *heap = (uint64_t *)malloc(3 * n * sizeof(uint64_t));
+    size_t hlen = 0, i, count = 0;
+    int rc = 0;
+    if (!nxt || !prv || !pair || !tok || !heap) { err->code = OH_ENOMEM; rc = -1; goto done; }
+    for (i = 0; i < n; i++) {
+        nxt[i] = (uint32_t)(i + 1);
+        prv[i] = (uint32_t)(i - 1); /* wraps to UINT32_MAX for i == 0 */
+        tok[i] = v->byte_rank[p[i]];
+        pair[i] = OH_NO_RANK;
+    }
+    for (i = 0; i + 1 < n; i++) {
+        uint32_t r = oh_rank(v, p + i, 2);
+        pair[i] = r;
+        if (r != OH_NO_RANK) heap[hlen++] = ((uint64_t)r << 32) | i;
+    }
+    /* heapify */
+    for (i = hlen / 2; i-- > 0;) {
+        uint64_t x = heap[i];
+        size_t k = i;
+        for (;;) {
+            size_t c = 2 * k + 1;
+            if (c >= hlen) break;
+            if (c + 1 < hlen && heap[c + 1] < heap[c]) c++;
+            if (x <= heap[c]) break;
+            heap[k] = heap[c];
+            k = c;
+        }
+        heap[k] = x;
+    }
+    while (hlen) {
+        uint64_t e = oh_heap_pop(heap, &hlen);
+        uint32_t r = (uint32_t)(e >> 32);
+        uint32_t a = (uint32_t)e;
+        if (pair[a] != r) continue; /* stale: merged away or re-ranked since pushed */
+        uint32_t b = nxt[a];
+        uint32_t end = nxt[b];
+        tok[a] = r;
+        pair[b] = OH_NO_RANK;
+        nxt[a] = end;
+        if (end < n) prv[end] = a;
+        pair[a] = OH_NO_RANK;
+        if (end < n) {
+            uint32_t nr = oh_rank(v, p + a, nxt[end] - a);
+            pair[a] = nr;
+            if (nr != OH_NO_RANK) oh_heap_push(heap, &hlen, ((uint64_t)nr << 32) | a);
+        }
+        uint32_t q = prv[a];
+        if (q != UINT32_MAX) {
+            uint32_t pr = oh_rank(v, p + q, end - q);
+            pair[q] = pr;
+            if (pr != OH_NO_RANK) oh_heap_push(heap, &hlen, ((uint64_t)pr << 32) | q);
+        }
+    }
+    for (i = 0; i < n; i = nxt[i]) count++;
+    if (oh_vec_reserve(out, count)) { err->code = OH_ENOMEM; rc = -1; goto done; }
+    for (i = 0; i < n; i = nxt[i]) {
+        if (tok[i] == OH_NO_RANK) { err->code = OH_EBYTE; err->byte = p[i]; rc = -1; goto done; }
+        out->data[out->len++] = tok[i];
+    }
+done:
+    free(nxt); free(prv); free(pair); free(tok); free(heap);
+    return rc;
+}
+
+static inline int oh_bpe_piece(const oh_vocab *v, const uint8_t *p, size_t n, oh_vec *out, oh_err *err) {
+    uint32_t r;
+    if (n == 1) {
+        r = v->byte_rank[p[0]];
+        if (r == OH_NO_RANK) { err->code = OH_EBYTE; err->byte = p[0]; return -1; }
+    } else {
+        r = oh_rank(v, p, n);
+    }
+    if (r != OH_NO_RANK) {
+        if (oh_vec_push(out, r)) { err->code = OH_ENOMEM; return -1; }
+        return 0;
+    }
+    if (n < OH_SMALL_PIECE) return oh_merge_small(v, p, n, out, err);
+    return oh_merge_large(v, p, n, out, err);
+}
+
+/* ------------------------------------------------------------------ scanner */
+
+/* Decode the (valid) UTF-8 character at s[i]; returns its class flags, stores width. */
+static inline uint8_t oh_cls_at(const uint8_t *s, size_t i, size_t *w) {
+    uint8_t c = s[i];
+    uint32_t cp;
+    if (c < 0x80) { *w = 1; return oh_blocks[0][c]; }
+    if (c < 0xE0) { cp = ((uint32_t)(c & 0x1F) << 6) | (s[i + 1] & 0x3F); *w = 2; }
+    else if (c < 0xF0) { cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F); *w = 3; }
+    else { cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[i + 1] & 0x3F) << 12) | ((uint32_t)(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F); *w = 4; }
+    return oh_class(cp);
+}
+
+#define OH_LETTER (OH_U | OH_W)
+
+/* The letter alternatives from start q (after the optional prefix was or was not taken):
+ *   alt1 = [U]*[W]+   alt2 = [U]+[W]*     (U = Lu Lt Lm Lo M, W = Ll Lm Lo M)
+ * With backtracking, alt1 ends after the W run that follows the maximal U run if that
+ * run is followed by an Ll; otherwise it ends right after the last char of the U run
+ * that is also in W (Lm Lo M); otherwise it fails, and alt2 is the whole U run. */
+static inline void oh_word(const uint8_t *s, size_t n, size_t q, size_t *alt1, size_t *alt2) {
+    size_t i = q, w, last_both = 0;
+    uint8_t f = 0;
+    while (i < n) {
+        f = oh_cls_at(s, i, &w);
+        if (!(f & OH_U)) break;
+        if (f & OH_W) last_both = i + w;
+        i += w;
+    }
+    *alt1 = 0;
+    *alt2 = (i > q) ? i : 0;
+    if (i < n && (f & OH_W) && !(f & OH_U)) {
+        /* greedy W run */
+        i += w;
+        while (i < n) {
+            f = oh_cls_at(s, i, &w);
+            if (!(f & OH_W)) break;
+            i += w;
+        }
+        *alt1 = i;
+    } else if (last_both) {
+        *alt1 = last_both;
+    }
+}
+
+/* (?i:'s|'t|'re|'ve|'m|'ll|'d) at e; regex also folds 's' to U+017F (long s). */
+static inline size_t oh_contraction(const uint8_t *s, size_t n, size_t e) {
+    if (e + 1 >= n || s[e] != '\'') return e;
+    uint8_t c = s[e + 1] | 0x20;
+    if (c == 's' || c == 't' || c == 'm' || c == 'd') {
+        if (s[e + 1] >= 0x80) goto nonascii;
+        return e + 2;
+    }
+    if (e + 2 < n && s[e + 1] < 0x80) {
+        uint8_t c2 = s[e + 2] | 0x20;
+        if ((c == 'r' && c2 == 'e') || (c == 'v' && c2 == 'e') || (c == 'l' && c2 == 'l')) return e + 3;
+    }
+nonascii:
+    if (e + 2 < n && s[e + 1] == 0xC5 && s[e + 2] == 0xBF) return e + 3;
+    return e;
+}
+
+/* End (byte offset) of the o200k piece starting at p < n. */
+static inline size_t oh_scan(const uint8_t *s, size_t n, size_t p) {
+    size_t w0, w, i, a1p = 0, a2p = 0, a1 = 0, a2 = 0;
+    uint8_t f0 = oh_cls_at(s, p, &w0), f;
+
+    /* 1-2: words, with an optional [^\r\n\p{L}\p{N}] prefix (tried first) */
+    if (f0 & (OH_P | OH_LETTER)) {
+        if ((f0 & OH_P) && p + w0 < n) {
+            oh_word(s, n, p + w0, &a1p, &a2p);
+            if (a1p) return oh_contraction(s, n, a1p);
+        }
+        if (f0 & OH_LETTER) {
+            oh_word(s, n, p, &a1, &a2);
+            if (a1) return oh_contraction(s, n, a1);
+        }
+        if (a2p) return oh_contraction(s, n, a2p);
+        if (a2) return oh_contraction(s, n, a2);
+    }
+    /* 3: \p{N}{1,3} */
+    if (f0 & OH_N) {
+        i = p + w0;
+        for (int k = 1; k < 3 && i < n; k++) {
+            f = oh_cls_at(s, i, &w);
+            if (!(f & OH_N)) break;
+            i += w;
+        }
+        return i;
+    }
+    /* 4: ' '?[^\s\p{L}\p{N}]+[\r\n/]* */
+    int punct = 0;
+    if (s[p] == ' ' && p + 1 < n) {
+        f = oh_cls_at(s, p + 1, &w);
+        if (f & OH_O) { i = p + 1; punct = 1; }
+    }
+    if (!punct && (f0 & OH_O)) { i = p; punct = 1; }
+    if (punct) {
+        while (i < n) {
+            f = oh_cls_at(s, i, &w);
+            if (!(f & OH_O)) break;
+            i += w;
+        }
+        while (i < n && (s[i] == '\r' || s[i] == '\n' || s[i] == '/')) i++;
+        return i;
+    }
+    /* 5-7: whitespace */
+    if (f0 & OH_S) {
+        size_t last_nl = 0, last_start = p, count = 0;
+        i = p;
+        while (i < n) {
+            f = oh_cls_at(s, i, &w);
+            if (!(f & OH_S)) break;
+            if (s[i] == '\r' || s[i] == '\n') last_nl = i + 1;
+            last_start = i;
+            count++;
+            i += w;
+        }
+        if (last_nl) return last_nl;           /* \s*[\r\n]+ */
+        if (i == n || count == 1) return i;    /* \s+(?!\S) at the end, or \s+ */
+        return last_start;                     /* \s+(?!\S): leave the last space */
+    }
+    return p + w0; /* unreachable: every character is in one of the classes above */
+}
+
+/* Encode a whole buffer with no special tokens. */
+static int oh_encode_ordinary(const oh_vocab *v, const uint8_t *s, size_t n, oh_vec *out, oh_err *err) {
+    size_t p = 0;
+    if (oh_vec_reserve(out, n / 4 + 8)) { err->code = OH_ENOMEM; return -1; }
+    while (p < n) {
+        size_t e = oh_scan(s, n, p);
+        if (oh_bpe_piece(v, s + p, e - p, out, err)) return -1;
+        p = e;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ special tokens */
+
+typedef struct {
+    uint8_t first[256];   /* bytes that can start an allowed special token */
+    uint32_t nlens;
+    uint32_t lens[64];    /* distinct lengths, longest first */
+    uint32_t count;
+    uint8_t *data;
+    uint64_t *off;        /* count + 1 */
+    uint32_t *ids;
+    uint64_t *slots;      /* (hash >> 32) << 32 | (index + 1) */
+    uint64_t mask;
+    int single_first;     /* the only first byte, or -1 */
+} oh_specials;
+
+static inline int64_t oh_special_lookup(const oh_specials *m, const uint8_t *p, size_t n) {
+    uint64_t h = oh_hash_bytes(p, n);
+    uint64_t tag = h >> 32, i = h & m->mask;
+    for (;;) {
+        uint64_t s = m->slots[i];
+        if (s == 0) return -1;
+        if ((s >> 32) == tag) {
+            uint32_t k = (uint32_t)s - 1;
+            if (m->off[k + 1] - m->off[k] == n && memcmp(m->data + m->off[k], p, n) == 0) return k;
+        }
+        i = (i + 1) & m->mask;
+    }
+}
+
+/* Leftmost allowed special at or after `from` (longest at that position).  Returns its
+ * start, or n when there is none. */
+static size_t oh_find_special(const oh_specials *m, const uint8_t *s, size_t n, size_t from,
+                              size_t *len, uint32_t *id) {
+    size_t p = from;
+    while (p < n) {
+        if (m->single_first >= 0) {
+            const uint8_t *hit = (const uint8_t *)memchr(s + p, m->single_first, n - p);
+            if (!hit) return n;
+            p = (size_t)(hit - s);
+        } else if (!m->first[s[p]]) {
+            p++;
+            continue;
+        }
+        for (uint32_t k = 0; k < m->nlens; k++) {
+            size_t L = m->lens[k];
+            if (L <= n - p) {
+                int64_t idx = oh_special_lookup(m, s + p, L);
+                if (idx >= 0) { *len = L; *id = m->ids[idx]; return p; }
+            }
+        }
+        p++;
+    }
+    return n;
+}
+
+static int oh_encode_with_specials(const oh_vocab *v, const oh_specials *m, const uint8_t *s, size_t n,
+                                   oh_vec *out, oh_err *err) {
+    size_t p = 0;
+    while (1) {
+        size_t len = 0;
+        uint32_t id = 0;
+        size_t q = oh_find_special(m, s, n, p, &len, &id);
+        if (oh_encode_ordinary(v, s + p, q - p, out, err)) return -1;
+        if (q >= n) return 0;
+        if (oh_vec_push(out, id)) { err->code = OH_ENOMEM; return -1; }
+        p = q + len;
+    }
+}
+
+#endif

@@ -1,0 +1,629 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Compiled byte-pair encoder for o200k_harmony: same API and results as ``tokenizer.py``.
+
+The o200k pre-tokenizer is a hand-written scanner over UTF-8 (``_bpe_core.h``) whose
+character classes come from the ``regex`` module's own tables (``_unicode_classes.h``),
+so both backends split text identically.  Ranks live in a C hash table; encoding runs
+without the GIL, and ``encode_batch`` encodes many texts in parallel threads.
+"""
+
+import operator
+import threading
+
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
+from cpython.list cimport PyList_New
+from cpython.ref cimport PyObject
+from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdlib cimport calloc, free, malloc
+from libc.string cimport memcpy, memset
+
+from .errors import HarmonyError
+from .load import O200K_PATTERN
+
+__all__ = ["CoreBPE"]
+
+cdef extern from "Python.h":
+    const char *PyUnicode_AsUTF8AndSize(object, Py_ssize_t *) except NULL
+    long long PyLong_AsLongLongAndOverflow(PyObject *, int *)
+    bint PyLong_CheckExact(PyObject *)
+    Py_ssize_t PyList_GET_SIZE(object)
+    PyObject *PyList_GET_ITEM(object, Py_ssize_t)
+    void PyList_SET_ITEM(object, Py_ssize_t, PyObject *)
+    PyObject *PyLong_FromUnsignedLong(unsigned long) except NULL
+    void PyErr_Clear()
+
+cdef extern from "_bpe_core.h" nogil:
+    uint32_t OH_NO_RANK
+    int OH_ENOMEM
+    int OH_EBYTE
+
+    ctypedef struct oh_vocab:
+        uint32_t n_tokens
+        uint8_t *data
+        uint64_t *off
+        uint64_t *slots
+        uint64_t mask
+        uint32_t byte_rank[256]
+
+    ctypedef struct oh_vec:
+        uint32_t *data
+        size_t len
+        size_t cap
+
+    ctypedef struct oh_err:
+        int code
+        int byte
+
+    ctypedef struct oh_specials:
+        uint8_t first[256]
+        uint32_t nlens
+        uint32_t lens[64]
+        uint32_t count
+        uint8_t *data
+        uint64_t *off
+        uint32_t *ids
+        uint64_t *slots
+        uint64_t mask
+        int single_first
+
+    uint64_t oh_hash_bytes(const uint8_t *p, size_t n)
+    int oh_vocab_insert(oh_vocab *v, uint32_t r)
+    uint32_t oh_rank(const oh_vocab *v, const uint8_t *p, size_t n)
+    int oh_bpe_piece(const oh_vocab *v, const uint8_t *p, size_t n, oh_vec *out, oh_err *err)
+    size_t oh_scan(const uint8_t *s, size_t n, size_t p)
+    int oh_encode_ordinary(const oh_vocab *v, const uint8_t *s, size_t n, oh_vec *out, oh_err *err)
+    int oh_encode_with_specials(const oh_vocab *v, const oh_specials *m, const uint8_t *s, size_t n,
+                                oh_vec *out, oh_err *err)
+    int64_t oh_special_lookup(const oh_specials *m, const uint8_t *p, size_t n)
+
+cdef object U32_LIMIT = 1 << 32
+cdef enum:
+    # Texts shorter than this are encoded without releasing the GIL (not worth the switch).
+    NOGIL_BYTES = 2048
+    # encode_batch starts at most one thread per this many bytes.
+    BATCH_BYTES_PER_THREAD = 32768
+
+cdef object _index = operator.index
+
+
+cdef inline const uint8_t *_utf8(object text, Py_ssize_t *n) except NULL:
+    if not isinstance(text, str):
+        # the messages the regex module gives the pure backend
+        if isinstance(text, (bytes, bytearray, memoryview)):
+            raise TypeError("cannot use a string pattern on a bytes-like object")
+        raise TypeError("expected string or buffer")
+    # Raises UnicodeEncodeError for lone surrogates, like the pure backend (the facade
+    # repairs the text and retries).
+    return <const uint8_t *>PyUnicode_AsUTF8AndSize(text, n)
+
+
+cdef object _check_token(object t, str argname):
+    """The per-item check of ``tokenizer.as_token_list``; returns the integer value."""
+    cdef object v = t
+    if type(t) is not int:
+        try:
+            v = _index(t)
+        except TypeError:
+            raise TypeError(
+                f"argument '{argname}': '{type(t).__name__}' object cannot be interpreted as an integer"
+            ) from None
+    if v < 0 or v >= U32_LIMIT:
+        raise OverflowError("out of range integral type conversion attempted")
+    return v
+
+
+def as_token_list(tokens, argname="tokens"):
+    """Check *tokens* like the official bindings' ``Vec<u32>`` conversion; return a list."""
+    if isinstance(tokens, (str, bytes)):
+        raise TypeError(f"argument '{argname}': Can't extract `str` to `Vec`")
+    out = list(tokens)
+    for t in out:
+        _check_token(t, argname)
+    return out
+
+
+cdef object _vec_to_list(oh_vec *v):
+    cdef Py_ssize_t i, n = <Py_ssize_t>v.len
+    cdef object lst = PyList_New(n)
+    for i in range(n):
+        PyList_SET_ITEM(lst, i, PyLong_FromUnsignedLong(v.data[i]))
+    return lst
+
+
+cdef void _raise_core_error(oh_err *err) except *:
+    if err.code == OH_ENOMEM:
+        raise MemoryError()
+    if err.code == OH_EBYTE:
+        # the pure backend's dict lookup of an unmergeable single byte
+        raise KeyError(bytes([err.byte]))
+    raise RuntimeError(f"tokenizer core error {err.code}")
+
+
+cdef class _Specials:
+    """A C matcher for one set of allowed special tokens (leftmost, longest first)."""
+
+    cdef oh_specials m
+
+    def __cinit__(self):
+        memset(&self.m, 0, sizeof(oh_specials))
+        self.m.single_first = -1
+
+    def __dealloc__(self):
+        free(self.m.data)
+        free(self.m.off)
+        free(self.m.ids)
+        free(self.m.slots)
+
+    cdef int build(self, list items) except -1:
+        """*items*: (utf8 bytes, id) pairs, none empty, no duplicates."""
+        cdef Py_ssize_t count = len(items), total = 0, i
+        cdef uint64_t size = 16, h, slot
+        cdef bytes b
+        cdef uint32_t L, k
+        for b, _ in items:
+            total += len(b)
+        while size < <uint64_t>(2 * count):
+            size *= 2
+        self.m.count = <uint32_t>count
+        self.m.data = <uint8_t *>malloc(total + 1)
+        self.m.off = <uint64_t *>malloc((count + 1) * sizeof(uint64_t))
+        self.m.ids = <uint32_t *>malloc((count + 1) * sizeof(uint32_t))
+        self.m.slots = <uint64_t *>calloc(size, sizeof(uint64_t))
+        if not (self.m.data and self.m.off and self.m.ids and self.m.slots):
+            raise MemoryError()
+        self.m.mask = size - 1
+        lens = sorted({len(b) for b, _ in items}, reverse=True)
+        if len(lens) > 64:
+            raise ValueError("too many distinct special token lengths")
+        self.m.nlens = len(lens)
+        for i, L in enumerate(lens):
+            self.m.lens[i] = L
+        firsts = {b[0] for b, _ in items}
+        for c in firsts:
+            self.m.first[c] = 1
+        if len(firsts) == 1:
+            self.m.single_first = next(iter(firsts))
+        cdef uint64_t pos = 0
+        for i in range(count):
+            b, tid = items[i]
+            self.m.off[i] = pos
+            memcpy(self.m.data + pos, PyBytes_AS_STRING(b), len(b))
+            pos += len(b)
+            self.m.ids[i] = tid
+        self.m.off[count] = pos
+        for i in range(count):
+            L = <uint32_t>(self.m.off[i + 1] - self.m.off[i])
+            h = oh_hash_bytes(self.m.data + self.m.off[i], L)
+            slot = h & self.m.mask
+            while self.m.slots[slot] != 0:
+                slot = (slot + 1) & self.m.mask
+            self.m.slots[slot] = ((h >> 32) << 32) | <uint64_t>(i + 1)
+        return 0
+
+
+cdef class _Batch:
+    """C buffers for encode_batch; ``run`` encodes a slice of them without the GIL."""
+
+    cdef const uint8_t **texts
+    cdef size_t *lens
+    cdef oh_vec *outs
+    cdef oh_err *errs
+    cdef int *rcs
+    cdef Py_ssize_t n
+    cdef const oh_vocab *vocab
+    cdef const oh_specials *specials
+
+    def __cinit__(self, Py_ssize_t n):
+        self.n = n
+        self.texts = <const uint8_t **>calloc(n + 1, sizeof(uint8_t *))
+        self.lens = <size_t *>calloc(n + 1, sizeof(size_t))
+        self.outs = <oh_vec *>calloc(n + 1, sizeof(oh_vec))
+        self.errs = <oh_err *>calloc(n + 1, sizeof(oh_err))
+        self.rcs = <int *>calloc(n + 1, sizeof(int))
+        if not (self.texts and self.lens and self.outs and self.errs and self.rcs):
+            raise MemoryError()
+
+    def __dealloc__(self):
+        cdef Py_ssize_t i
+        if self.outs:
+            for i in range(self.n):
+                free(self.outs[i].data)
+        free(self.texts)
+        free(self.lens)
+        free(self.outs)
+        free(self.errs)
+        free(self.rcs)
+
+    def run(self, Py_ssize_t lo, Py_ssize_t hi):
+        cdef Py_ssize_t i
+        if lo < 0 or hi > self.n or lo > hi:
+            raise IndexError("batch range")
+        with nogil:
+            for i in range(lo, hi):
+                if self.specials != NULL:
+                    self.rcs[i] = oh_encode_with_specials(self.vocab, self.specials, self.texts[i],
+                                                          self.lens[i], &self.outs[i], &self.errs[i])
+                else:
+                    self.rcs[i] = oh_encode_ordinary(self.vocab, self.texts[i], self.lens[i],
+                                                     &self.outs[i], &self.errs[i])
+
+
+cdef class CoreBPE:
+    """Byte-pair encoder/decoder over a rank-ordered token list plus special tokens."""
+
+    cdef oh_vocab vocab
+    # decoder: ids 0..dec_size-1, bytes at dec_data[dec_off[i]:dec_off[i+1]] when dec_ok[i]
+    cdef uint8_t *dec_data
+    cdef uint64_t *dec_off
+    cdef uint8_t *dec_ok
+    cdef Py_ssize_t dec_size
+    cdef public dict special_tokens
+    cdef object _special_ids
+    cdef dict _matchers
+    cdef object _regex
+    cdef dict _special_regex_cache
+
+    def __cinit__(self, *args, **kwargs):
+        memset(&self.vocab, 0, sizeof(oh_vocab))
+        self.dec_data = NULL
+        self.dec_off = NULL
+        self.dec_ok = NULL
+        self.dec_size = 0
+
+    def __dealloc__(self):
+        free(self.vocab.data)
+        free(self.vocab.off)
+        free(self.vocab.slots)
+        free(self.dec_data)
+        free(self.dec_off)
+        free(self.dec_ok)
+
+    def __init__(self, mergeable_ranks, special_tokens, pattern=O200K_PATTERN):
+        cdef Py_ssize_t n = len(mergeable_ranks), i, total = 0, size, tid
+        cdef uint64_t slots = 16, pos
+        cdef int rc
+        if self.vocab.data != NULL:
+            raise RuntimeError("CoreBPE is already initialized")
+        if n >= <Py_ssize_t>OH_NO_RANK:
+            raise ValueError("vocabulary too large")
+        ranks = list(mergeable_ranks)
+        for tok in ranks:
+            if type(tok) is not bytes:
+                tok = bytes(tok)
+            total += len(tok)
+        self.special_tokens = dict(special_tokens)
+        self._special_ids = frozenset(self.special_tokens.values())
+        for text, tid in self.special_tokens.items():
+            if not isinstance(text, str) or not text:
+                raise ValueError(f"invalid special token {text!r}")
+            if tid < 0 or tid >= U32_LIMIT:
+                raise ValueError(f"invalid special token id {tid!r}")
+
+        # rank table
+        while slots < <uint64_t>(2 * n):
+            slots *= 2
+        self.vocab.n_tokens = <uint32_t>n
+        self.vocab.data = <uint8_t *>malloc(total + 1)
+        self.vocab.off = <uint64_t *>malloc((n + 1) * sizeof(uint64_t))
+        self.vocab.slots = <uint64_t *>calloc(slots, sizeof(uint64_t))
+        if not (self.vocab.data and self.vocab.off and self.vocab.slots):
+            raise MemoryError()
+        self.vocab.mask = slots - 1
+        pos = 0
+        for i in range(n):
+            tok = ranks[i]
+            if type(tok) is not bytes:
+                tok = bytes(tok)
+            self.vocab.off[i] = pos
+            memcpy(self.vocab.data + pos, PyBytes_AS_STRING(tok), PyBytes_GET_SIZE(tok))
+            pos += PyBytes_GET_SIZE(tok)
+        self.vocab.off[n] = pos
+        for i in range(256):
+            self.vocab.byte_rank[i] = OH_NO_RANK
+        for i in range(n):
+            rc = oh_vocab_insert(&self.vocab, <uint32_t>i)
+            if rc == 1:
+                raise HarmonyError("vocabulary has duplicate tokens")
+            if rc < 0:
+                raise MemoryError()
+            if self.vocab.off[i + 1] - self.vocab.off[i] == 1:
+                self.vocab.byte_rank[self.vocab.data[self.vocab.off[i]]] = <uint32_t>i
+
+        # decoder: ranks, then special tokens on top (as the pure backend's list does)
+        size = max(n, max(self.special_tokens.values(), default=-1) + 1)
+        special_bytes = {tid: text.encode("utf-8") for text, tid in self.special_tokens.items()}
+        total = <Py_ssize_t>pos + sum(len(b) for b in special_bytes.values())
+        self.dec_size = size
+        self.dec_data = <uint8_t *>malloc(total + 1)
+        self.dec_off = <uint64_t *>malloc((size + 1) * sizeof(uint64_t))
+        self.dec_ok = <uint8_t *>calloc(size + 1, 1)
+        if not (self.dec_data and self.dec_off and self.dec_ok):
+            raise MemoryError()
+        pos = 0
+        for i in range(size):
+            self.dec_off[i] = pos
+            b = special_bytes.get(i)
+            if b is not None:
+                memcpy(self.dec_data + pos, PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b))
+                pos += PyBytes_GET_SIZE(b)
+                self.dec_ok[i] = 1
+            elif i < n:
+                memcpy(self.dec_data + pos, self.vocab.data + self.vocab.off[i],
+                       self.vocab.off[i + 1] - self.vocab.off[i])
+                pos += self.vocab.off[i + 1] - self.vocab.off[i]
+                self.dec_ok[i] = 1
+        self.dec_off[size] = pos
+
+        self._matchers = {}
+        self._special_regex_cache = {}
+        # The scanner implements exactly the o200k pattern; any other pattern is run
+        # with the regex module, as in the pure backend.
+        if pattern == O200K_PATTERN:
+            self._regex = None
+        else:
+            import regex
+
+            self._regex = regex.compile(pattern)
+
+    # -- encoding ---------------------------------------------------------------
+
+    cdef int _encode_pieces_regex(self, str text, oh_vec *out, oh_err *err) except -1:
+        cdef Py_ssize_t n
+        cdef const uint8_t *s
+        for piece in self._regex.findall(text):
+            s = <const uint8_t *>PyUnicode_AsUTF8AndSize(piece, &n)
+            if n and oh_bpe_piece(&self.vocab, s, n, out, err):
+                _raise_core_error(err)
+        return 0
+
+    def encode_ordinary(self, text):
+        """Encode *text* as ordinary text: special-token strings are split like any other."""
+        cdef Py_ssize_t n
+        cdef const uint8_t *s = _utf8(text, &n)
+        cdef oh_vec out
+        cdef oh_err err
+        cdef int rc
+        out.data = NULL
+        out.len = out.cap = 0
+        err.code = 0
+        try:
+            if self._regex is not None:
+                self._encode_pieces_regex(text, &out, &err)
+            else:
+                if n < NOGIL_BYTES:
+                    rc = oh_encode_ordinary(&self.vocab, s, n, &out, &err)
+                else:
+                    with nogil:
+                        rc = oh_encode_ordinary(&self.vocab, s, n, &out, &err)
+                if rc:
+                    _raise_core_error(&err)
+            return _vec_to_list(&out)
+        finally:
+            free(out.data)
+
+    cdef _Specials _matcher(self, frozenset allowed):
+        cdef _Specials m = self._matchers.get(allowed)
+        if m is None:
+            m = _Specials()
+            m.build([(s.encode("utf-8"), self.special_tokens[s]) for s in allowed])
+            if len(self._matchers) > 64:
+                self._matchers.clear()
+            self._matchers[allowed] = m
+        return m
+
+    cdef object _allowed(self, allowed_special):
+        specials = self.special_tokens
+        return frozenset(s for s in allowed_special if s in specials)
+
+    def encode(self, text, allowed_special):
+        """Encode *text*, turning occurrences of the *allowed_special* strings into their ids."""
+        cdef frozenset allowed = self._allowed(allowed_special)
+        if not allowed:
+            return self.encode_ordinary(text)
+        cdef Py_ssize_t n
+        cdef const uint8_t *s = _utf8(text, &n)
+        cdef _Specials m = self._matcher(allowed)
+        cdef oh_vec out
+        cdef oh_err err
+        cdef int rc
+        out.data = NULL
+        out.len = out.cap = 0
+        err.code = 0
+        try:
+            if self._regex is not None:
+                self._encode_regex_specials(text, allowed, &out, &err)
+            else:
+                if n < NOGIL_BYTES:
+                    rc = oh_encode_with_specials(&self.vocab, &m.m, s, n, &out, &err)
+                else:
+                    with nogil:
+                        rc = oh_encode_with_specials(&self.vocab, &m.m, s, n, &out, &err)
+                if rc:
+                    _raise_core_error(&err)
+            return _vec_to_list(&out)
+        finally:
+            free(out.data)
+
+    cdef int _encode_regex_specials(self, str text, frozenset allowed, oh_vec *out, oh_err *err) except -1:
+        import regex
+
+        pat = self._special_regex_cache.get(allowed)
+        if pat is None:
+            alts = sorted(allowed, key=len, reverse=True)
+            pat = regex.compile("|".join(regex.escape(a) for a in alts))
+            if len(self._special_regex_cache) > 64:
+                self._special_regex_cache.clear()
+            self._special_regex_cache[allowed] = pat
+        start = 0
+        for mt in pat.finditer(text):
+            self._encode_pieces_regex(text[start : mt.start()], out, err)
+            oh_vec_push_checked(out, self.special_tokens[mt.group()])
+            start = mt.end()
+        self._encode_pieces_regex(text[start:], out, err)
+        return 0
+
+    def encode_batch(self, texts, allowed_special=frozenset(), num_threads=8):
+        """Encode each of *texts* like ``encode``; large batches run in parallel threads."""
+        texts = list(texts)
+        cdef Py_ssize_t n = len(texts), i, t, nthreads
+        cdef frozenset allowed = self._allowed(allowed_special)
+        if self._regex is not None:
+            return [self.encode(x, allowed) for x in texts]
+        cdef _Batch batch = _Batch(n)
+        cdef Py_ssize_t blen
+        cdef size_t total = 0
+        cdef _Specials m = None
+        batch.vocab = &self.vocab
+        if allowed:
+            m = self._matcher(allowed)
+            batch.specials = &m.m
+        for i in range(n):
+            batch.texts[i] = _utf8(texts[i], &blen)
+            batch.lens[i] = <size_t>blen
+            total += <size_t>blen
+        try:
+            nthreads = max(1, int(num_threads))
+        except (TypeError, ValueError):
+            raise TypeError(f"num_threads must be an integer, got {type(num_threads).__name__}") from None
+        nthreads = min(nthreads, n, <Py_ssize_t>(total // BATCH_BYTES_PER_THREAD) + 1)
+        if nthreads <= 1:
+            batch.run(0, n)
+        else:
+            # contiguous slices of about equal byte counts
+            bounds = [0]
+            acc = 0
+            target = total / nthreads
+            for i in range(n):
+                acc += batch.lens[i]
+                if acc >= target * len(bounds) and len(bounds) < nthreads:
+                    bounds.append(i + 1)
+            bounds.append(n)
+            workers = []
+            for t in range(1, len(bounds) - 1):
+                th = threading.Thread(target=batch.run, args=(bounds[t], bounds[t + 1]), daemon=True)
+                th.start()
+                workers.append(th)
+            batch.run(bounds[0], bounds[1])
+            for th in workers:
+                th.join()
+        out = [None] * n
+        for i in range(n):
+            if batch.rcs[i]:
+                _raise_core_error(&batch.errs[i])
+            out[i] = _vec_to_list(&batch.outs[i])
+        return out
+
+    # -- decoding ---------------------------------------------------------------
+
+    cdef bytes _decode_ids(self, list tokens):
+        """Fast path: every item an exact int naming a known id, else None."""
+        cdef Py_ssize_t n = PyList_GET_SIZE(tokens), i
+        cdef uint32_t *ids = <uint32_t *>malloc(n * sizeof(uint32_t) + 1)
+        cdef PyObject *o
+        cdef long long v
+        cdef int overflow
+        cdef uint64_t total = 0, a, b
+        cdef bytes out
+        cdef char *dst
+        if ids == NULL:
+            raise MemoryError()
+        try:
+            for i in range(n):
+                o = PyList_GET_ITEM(tokens, i)
+                if not PyLong_CheckExact(o):
+                    return None
+                v = PyLong_AsLongLongAndOverflow(o, &overflow)
+                if overflow or v < 0 or v >= self.dec_size or not self.dec_ok[v]:
+                    return None
+                ids[i] = <uint32_t>v
+                total += self.dec_off[v + 1] - self.dec_off[v]
+            out = PyBytes_FromStringAndSize(NULL, <Py_ssize_t>total)
+            dst = PyBytes_AS_STRING(out)
+            for i in range(n):
+                a = self.dec_off[ids[i]]
+                b = self.dec_off[ids[i] + 1]
+                memcpy(dst, self.dec_data + a, b - a)
+                dst += b - a
+            return out
+        finally:
+            free(ids)
+
+    def decode_bytes(self, tokens):
+        """Concatenate the bytes of *tokens*; unknown ids raise ``HarmonyError``."""
+        if not isinstance(tokens, list):
+            tokens = as_token_list(tokens)
+        if not tokens:
+            return b""
+        cdef bytes out = self._decode_ids(tokens)
+        if out is not None:
+            return out
+        # Slow path: other int-like types, or bad input reported the way the pure backend
+        # does (argument conversion errors first, then the first id outside the vocabulary).
+        tokens = as_token_list(tokens)
+        values = [_index(t) for t in tokens]
+        for t, v in zip(tokens, values):
+            if v >= self.dec_size or not self.dec_ok[<Py_ssize_t>v]:
+                raise HarmonyError(f"Invalid token for decoding: {t}")
+        out = self._decode_ids(values)
+        if out is None:  # pragma: no cover - values are exact, valid ints here
+            raise RuntimeError("decode_bytes: inconsistent token list")
+        return out
+
+    def token_bytes(self, token):
+        """Return the bytes of one token id."""
+        cdef long long v
+        cdef int overflow
+        cdef uint64_t a
+        if PyLong_CheckExact(<PyObject *>token):
+            v = PyLong_AsLongLongAndOverflow(<PyObject *>token, &overflow)
+            if not overflow and 0 <= v < self.dec_size and self.dec_ok[v]:
+                a = self.dec_off[v]
+                return PyBytes_FromStringAndSize(<char *>self.dec_data + a, self.dec_off[v + 1] - a)
+        value = _check_token(token, "token")
+        if value < self.dec_size and self.dec_ok[<Py_ssize_t>value]:
+            return self.token_bytes(int(value))
+        raise HarmonyError(f"Invalid token for decoding: {token}")
+
+    def is_special_token(self, token):
+        """Return whether *token* is one of the special token ids."""
+        if type(token) is not int:
+            _check_token(token, "token")
+        elif token < 0 or token >= U32_LIMIT:
+            raise OverflowError("out of range integral type conversion attempted")
+        return token in self._special_ids
+
+
+cdef int oh_vec_push_checked(oh_vec *o, uint32_t x) except -1:
+    cdef size_t cap
+    cdef uint32_t *d
+    if o.len == o.cap:
+        cap = o.cap * 2 if o.cap else 16
+        d = <uint32_t *>realloc_u32(o.data, cap)
+        if d == NULL:
+            raise MemoryError()
+        o.data = d
+        o.cap = cap
+    o.data[o.len] = x
+    o.len += 1
+    return 0
+
+
+cdef extern from *:
+    """
+    static void *realloc_u32(void *p, size_t n) { return realloc(p, n * sizeof(uint32_t)); }
+    """
+    void *realloc_u32(void *p, size_t n)
+
+
+def o200k_split(text):
+    """The compiled scanner's pieces of *text* (what ``regex.findall(O200K_PATTERN, text)`` gives)."""
+    cdef Py_ssize_t n
+    cdef const uint8_t *s = _utf8(text, &n)
+    cdef size_t p = 0, e
+    cdef bytes raw = PyBytes_FromStringAndSize(<const char *>s, n)
+    out = []
+    while p < <size_t>n:
+        e = oh_scan(s, n, p)
+        out.append(raw[p:e].decode("utf-8"))
+        p = e
+    return out
