@@ -568,6 +568,17 @@ NEW_ASSIGNMENTS = [
     ("17.0 Sharada Sup", 0x11B60, 0x11B67), ("17.0 Tangut Comp Sup", 0x18D80, 0x18DF2),
 ]
 
+# Letters, marks and numbers new in Unicode 17.0 (found by probing the oracle: its regex
+# engine has Unicode 16 tables and treats these as unassigned, i.e. not \p{L}/\p{M}/\p{N}).
+NEW_IN_17_LMN = [
+    (0x088F, 0x088F), (0x0C5C, 0x0C5C), (0x0CDC, 0x0CDC), (0x1ACF, 0x1ADD), (0x1AE0, 0x1AEB),
+    (0xA7CE, 0xA7CF), (0xA7D2, 0xA7D2), (0xA7D4, 0xA7D4), (0xA7F1, 0xA7F1), (0x10940, 0x10959),
+    (0x10EC5, 0x10EC7), (0x10EFA, 0x10EFB), (0x11B60, 0x11B67), (0x11DB0, 0x11DDB), (0x11DE0, 0x11DE9),
+    (0x16EA0, 0x16EB8), (0x16EBB, 0x16ED3), (0x16FF2, 0x16FF6), (0x187F8, 0x187FF), (0x18D09, 0x18D1E),
+    (0x18D80, 0x18DF2), (0x1E6C0, 0x1E6DE), (0x1E6E0, 0x1E6F5), (0x1E6FE, 0x1E6FF), (0x2B73A, 0x2B73F),
+    (0x2CEA2, 0x2CEAD), (0x323B0, 0x33479),
+]
+
 UNICODE_SPACES = [
     " ", "\t", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x85", "\xa0", "\u1680", "\u2000",
     "\u2001", "\u2002", "\u2003", "\u2004", "\u2005", "\u2006", "\u2007", "\u2008", "\u2009",
@@ -1078,6 +1089,13 @@ def generate_cases(seed: int = SEED) -> List[Case]:
         for ch in chars:
             ctx.append("x" + ch + "y " + ch + "'s " + ch + "1 " + "A" + ch + ch + "b\n")
         add("unicode_new", tag + "_ctx", "".join(ctx))
+
+    # Every Unicode 17.0 letter/mark/number in a context where its class shows in the tokens.
+    probe = []
+    for lo, hi in NEW_IN_17_LMN:
+        for cp in range(lo, hi + 1):
+            probe.append("x" + chr(cp) + "'s\n")
+    add("unicode_new", "u17_lmn_probe", "".join(probe))
 
     # Mixtures of everything, so boundaries between kinds get exercised.
     makers: List[Callable[[], str]] = [
