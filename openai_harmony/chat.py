@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
@@ -300,11 +300,8 @@ class ToolDescription:
         raise ValidationError(f"{where}: expected a ToolDescription, got {value!r:.80}")
 
     def to_dict(self) -> Dict[str, Any]:
-        """Dump without None fields (parameters kept verbatim, deep-copied)."""
-        out: Dict[str, Any] = {"name": self.name, "description": self.description}
-        if self.parameters is not None:
-            out["parameters"] = copy.deepcopy(self.parameters)
-        return out
+        """Dump without None fields (None values inside ``parameters`` are kept)."""
+        return _dump_fields(self)
 
 
 _TOOL_NAMESPACES: Optional[Dict[str, Any]] = None
@@ -361,12 +358,7 @@ class ToolNamespaceConfig:
 
     def to_dict(self) -> Dict[str, Any]:
         """Dump without None fields."""
-        out: Dict[str, Any] = {"name": self.name}
-        if self.description is not None:
-            out["description"] = self.description
-        tools = self.tools
-        out["tools"] = [_dump_value(t) for t in tools] if type(tools) is list else tools
-        return out
+        return _dump_fields(self)
 
 
 @dataclass(init=False)
@@ -391,12 +383,8 @@ class ChannelConfig:
         return cls(valid_channels=channels, channel_required=True)
 
     def to_dict(self) -> Dict[str, Any]:
-        """``{"valid_channels": [...], "channel_required": ...}``."""
-        channels = self.valid_channels
-        return {
-            "valid_channels": list(channels) if type(channels) is list else channels,
-            "channel_required": self.channel_required,
-        }
+        """``{"valid_channels": [...], "channel_required": ...}`` (Nones excluded)."""
+        return _dump_fields(self)
 
 
 _DEFAULT_IDENTITY = "You are ChatGPT, a large language model trained by OpenAI."
@@ -572,14 +560,29 @@ class DeveloperContent(Content):
 
 
 def _dump_value(value: Any) -> Any:
-    """model_dump(exclude_none=True)-like dump of nested fields, tolerant of raw values."""
-    if isinstance(value, (ToolNamespaceConfig, ToolDescription, ChannelConfig)):
-        return value.to_dict()
+    """model_dump(exclude_none=True)-like dump of nested values, tolerant of raw values."""
     if isinstance(value, dict):
         return {k: _dump_value(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_dump_value(v) for v in value]
+    if isinstance(value, _MODEL_TYPES):
+        return _dump_fields(value)
+    if isinstance(value, Content):
+        return {}
     return value
+
+
+def _dump_fields(obj: Any) -> Dict[str, Any]:
+    # A model where pydantic would dump its fields (no "type" tag), Nones excluded.
+    out: Dict[str, Any] = {}
+    for f in fields(obj):
+        v = getattr(obj, f.name)
+        if v is not None:
+            out[f.name] = _dump_value(v)
+    return out
+
+
+_MODEL_TYPES: tuple = ()
 
 
 def _coerce_content(value: Any) -> Content:
@@ -751,6 +754,19 @@ class Conversation:
         """Parse the canonical JSON form."""
         data = json.loads(payload)
         return cls(messages=[Message.from_dict(m) for m in data["messages"]])
+
+
+_MODEL_TYPES = (
+    Author,
+    TextContent,
+    ToolDescription,
+    ToolNamespaceConfig,
+    ChannelConfig,
+    SystemContent,
+    DeveloperContent,
+    Message,
+    Conversation,
+)
 
 
 @dataclass(init=False)

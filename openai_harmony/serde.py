@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any, Dict, List, Optional, Tuple
 
+from .schema import format_f64
 from .chat import (
     Author,
     ChannelConfig,
@@ -237,12 +238,8 @@ class _TypeErr(Exception):
 
 
 def _rust_float_display(f: float) -> str:
-    # serde's Unexpected::Float prints Rust's `{:?}`: Python's repr with a bare exponent.
-    r = repr(f)
-    if "e" in r:
-        mant, exp = r.split("e")
-        return f"{mant}e{int(exp)}"
-    return r
+    # serde_json reports floats in ryu's layout, like its own number output.
+    return format_f64(f)
 
 
 def _rust_debug_str(s: str) -> str:
