@@ -34,8 +34,10 @@ from .schema import JsonDumpError, JsonParseError, normalize_json, rust_lines, s
 __all__ = ["Renderer"]
 
 _CACHE_LIMIT = 1 << 14
-# Texts longer than this are encoded without caching (rarely repeated, costly to hash-keep).
+# Texts longer than this are encoded without caching (rarely repeated, costly to keep).
 _CACHE_MAX_TEXT = 1 << 16
+# Total characters kept as text-cache keys before the cache is emptied.
+_CACHE_MAX_CHARS = 1 << 24
 
 _ROLE_DEBUG = {
     Role.USER: "User",
@@ -70,7 +72,9 @@ class Renderer:
         self._call = sp["<|call|>"]
         self._channel = sp["<|channel|>"]
         self._constrain = sp["<|constrain|>"]
+        # Token lists handed out from the caches are always copied into the output first.
         self._text_cache: Dict[str, List[int]] = {}
+        self._text_cache_chars = 0
         self._header_cache: Dict[tuple, List[int]] = {}
         self._role_tokens = {r: self._encode(r.value) for r in Role}
         self._space = self._encode(" ")
@@ -237,11 +241,14 @@ class Renderer:
             except UnicodeEncodeError:
                 # Surrogates: serde_json would join pairs or reject lone ones.
                 raise _Fallback from None
-            if len(text) <= _CACHE_MAX_TEXT:
+            n = len(text)
+            if n <= _CACHE_MAX_TEXT:
                 cache = self._text_cache
-                if len(cache) >= _CACHE_LIMIT:
+                if len(cache) >= _CACHE_LIMIT or self._text_cache_chars + n > _CACHE_MAX_CHARS:
                     cache.clear()
+                    self._text_cache_chars = 0
                 cache[text] = toks
+                self._text_cache_chars += n
         return toks
 
     def _header(self, author: Any, recipient: Any, channel: Any, content_type: Any) -> List[int]:
