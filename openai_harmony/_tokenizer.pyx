@@ -8,6 +8,7 @@ without the GIL, and ``encode_batch`` encodes many texts in parallel threads.
 """
 
 import operator
+import re
 import threading
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
@@ -75,6 +76,8 @@ cdef extern from "_bpe_core.h" nogil:
     int oh_encode_with_specials(const oh_vocab *v, const oh_specials *m, const uint8_t *s, size_t n,
                                 oh_vec *out, oh_err *err)
     int64_t oh_special_lookup(const oh_specials *m, const uint8_t *p, size_t n)
+    size_t oh_find_special(const oh_specials *m, const uint8_t *s, size_t n, size_t start,
+                           size_t *len, uint32_t *id)
 
 cdef object U32_LIMIT = 1 << 32
 cdef enum:
@@ -84,6 +87,7 @@ cdef enum:
     BATCH_BYTES_PER_THREAD = 32768
 
 cdef object _index = operator.index
+cdef object _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 cdef inline const uint8_t *_utf8(object text, Py_ssize_t *n) except NULL:
@@ -376,13 +380,48 @@ cdef class CoreBPE:
                 _raise_core_error(err)
         return 0
 
+    cdef const uint8_t *_text_utf8(self, object text, Py_ssize_t *n, _Specials m) except NULL:
+        try:
+            return _utf8(text, n)
+        except UnicodeEncodeError:
+            self._raise_from_piece(text, m)
+            raise
+
+    cdef _raise_from_piece(self, str text, _Specials m):
+        """Raise a lone surrogate's UnicodeEncodeError as the pure backend does: from the piece holding it."""
+        found = _SURROGATE.search(text)
+        if found is None:
+            return
+        cdef bytes raw = text.encode("utf-8", "surrogatepass")
+        cdef const uint8_t *s = <const uint8_t *>PyBytes_AS_STRING(raw)
+        cdef size_t n = <size_t>PyBytes_GET_SIZE(raw), seg = 0, seg_end = n, p, e, slen = 0
+        cdef size_t off = len(text[: found.start()].encode("utf-8"))
+        cdef uint32_t sid = 0
+        # surrogatepass bytes decode to D800..DFFF, which the class table knows (like regex)
+        if m is not None:
+            while True:
+                seg_end = oh_find_special(&m.m, s, n, seg, &slen, &sid)
+                if seg_end >= n or seg_end > off:
+                    break
+                seg = seg_end + slen
+        p = seg
+        while p < seg_end:
+            e = oh_scan(s, seg_end, p)
+            if p <= off < e:
+                raw[p:e].decode("utf-8", "surrogatepass").encode("utf-8")
+            p = e
+
     def encode_ordinary(self, text):
         """Encode *text* as ordinary text: special-token strings are split like any other."""
-        cdef Py_ssize_t n
-        cdef const uint8_t *s = _utf8(text, &n)
+        cdef Py_ssize_t n = 0
+        cdef const uint8_t *s = NULL
         cdef oh_vec out
         cdef oh_err err
-        cdef int rc
+        cdef int rc = 0
+        if self._regex is None:
+            s = self._text_utf8(text, &n, None)
+        elif not isinstance(text, str):
+            _utf8(text, &n)  # the pure backend's TypeError
         out.data = NULL
         out.len = out.cap = 0
         err.code = 0
@@ -420,12 +459,16 @@ cdef class CoreBPE:
         cdef frozenset allowed = self._allowed(allowed_special)
         if not allowed:
             return self.encode_ordinary(text)
-        cdef Py_ssize_t n
-        cdef const uint8_t *s = _utf8(text, &n)
+        cdef Py_ssize_t n = 0
+        cdef const uint8_t *s = NULL
         cdef _Specials m = self._matcher(allowed)
         cdef oh_vec out
         cdef oh_err err
-        cdef int rc
+        cdef int rc = 0
+        if self._regex is None:
+            s = self._text_utf8(text, &n, m)
+        elif not isinstance(text, str):
+            _utf8(text, &n)
         out.data = NULL
         out.len = out.cap = 0
         err.code = 0
@@ -478,7 +521,7 @@ cdef class CoreBPE:
             m = self._matcher(allowed)
             batch.specials = &m.m
         for i in range(n):
-            batch.texts[i] = _utf8(texts[i], &blen)
+            batch.texts[i] = self._text_utf8(texts[i], &blen, m)
             batch.lens[i] = <size_t>blen
             total += <size_t>blen
         try:
