@@ -178,14 +178,16 @@ def json_display(value: Any) -> str:
 
 
 def rust_lines(text: str) -> List[str]:
-    """Split like Rust's ``str::lines``: on ``\\n``, dropping one trailing ``\\r`` per line
-    and the empty piece after a final newline."""
+    """Split like Rust's ``str::lines``: at ``\n`` or ``\r\n``, without an empty piece
+    after a final line ending (a lone ``\r``, even at the very end, is kept)."""
     if not text:
         return []
     parts = text.split("\n")
-    if parts[-1] == "":
-        parts.pop()
-    return [p[:-1] if p.endswith("\r") else p for p in parts]
+    last = parts.pop()
+    out = [p[:-1] if p.endswith("\r") else p for p in parts]
+    if last:
+        out.append(last)
+    return out
 
 
 # ---------------------------------------------------------------------------

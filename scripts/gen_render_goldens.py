@@ -126,7 +126,9 @@ def rand_schema(r: random.Random, depth: int = 0) -> dict:
             names = list(props)
             s["required"] = r.sample(names, r.randint(0, len(names))) + (["missing"] if r.random() < 0.2 else [])
         if r.random() < 0.1:
-            s["required"] = "notalist"
+            s["required"] = r.choice(["notalist", [1, None, "alpha"], {"alpha": 1}])
+        if r.random() < 0.05:
+            s["properties"] = r.choice([["alpha"], "str", None, 5])
     elif kind == "typelist":
         s["type"] = r.sample(["string", "number", "integer", "boolean", "null", "object", "array"], r.randint(1, 3))
         if r.random() < 0.2:
@@ -139,11 +141,13 @@ def rand_schema(r: random.Random, depth: int = 0) -> dict:
             s["oneOf"] = {"not": "a list"}
     elif kind == "enum":
         s["type"] = "string"
-        s["enum"] = r.choice([["a", "b", "c"], ["celsius", "fahrenheit"], [], [1, "x", None], ['q"uote', "ü"]])
+        s["enum"] = r.choice([["a", "b", "c"], ["celsius", "fahrenheit"], [], [1, "x", None], ['q"uote', "ü"], "notalist", [1, 2]])
     elif kind == "array":
         s["type"] = "array"
         if r.random() < 0.7:
             s["items"] = rand_schema(r, depth + 1)
+        elif r.random() < 0.3:
+            s["items"] = r.choice([[{"type": "string"}], "string", None, {}])
     elif kind == "untyped":
         pass
     elif kind == "weirdtype":
@@ -153,7 +157,7 @@ def rand_schema(r: random.Random, depth: int = 0) -> dict:
         if kind == "string" and r.random() < 0.2:
             s["enum"] = ["x", "y"]
     if r.random() < 0.4:
-        s["description"] = r.choice(["A description", "Multi\nline description", "desc with \"quotes\"", "ünïcode déscription", "", 5])
+        s["description"] = r.choice(["A description", "Multi\nline description", "desc with \"quotes\"", "ünïcode déscription", "", 5, "cr\r", "crlf\r\nsecond", None])
     if r.random() < 0.15:
         s["title"] = r.choice(["TITLE", "A title", "", 3])
     if r.random() < 0.1:
@@ -334,6 +338,26 @@ def rand_case(r: random.Random) -> dict:
     return {"messages": msgs, "completion": next_roles}
 
 
+def schema_goldens(enc, oh, n_schemas: int = 3200, per_message: int = 8) -> list:
+    """Many random parameter schemas, rendered in developer messages (oracle tokens)."""
+    r = random.Random(SEED + 1)
+    out = []
+    for start in range(0, n_schemas, per_message):
+        tools = []
+        for i in range(per_message):
+            params = rand_schema(r) if r.random() < 0.25 else rand_params(r)
+            tools.append({"name": f"t{start + i}", "description": r.choice(["d", "two\nlines", "cr\r", ""]), "parameters": params})
+        spec = {"role": "developer", "content": [{"type": "developer_content", "instructions": None,
+                "tools": {"functions": {"name": "functions", "description": None, "tools": tools}}}]}
+        msg = render_corpus.build_message(spec, oh)
+        try:
+            result = enc.render(msg)
+        except Exception as exc:
+            result = {"error": type(exc).__name__, "message": str(exc)}
+        out.append({"message": spec, "tokens": result})
+    return out
+
+
 def handmade_cases() -> list:
     """Targeted cases: invalid objects (mutations), special values, edge behaviour."""
     user = {"role": "user", "content": [{"type": "text", "text": "hi"}]}
@@ -504,6 +528,7 @@ def main() -> None:
     out = {
         "generator": "scripts/gen_render_goldens.py",
         "doc_examples": docs,
+        "schemas": schema_goldens(enc, oh),
         "seed": SEED,
         "oracle": "openai-harmony 0.0.8",
         "stop_tokens": sorted(enc.stop_tokens()),

@@ -11,7 +11,7 @@ import pytest
 import openai_harmony.chat as api
 from openai_harmony.encoding import HarmonyEncodingName, load_harmony_encoding
 
-from render_corpus import build, run_all
+from render_corpus import build, build_message, run_all
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -52,3 +52,23 @@ def test_interop_recorded():
 def test_stop_tokens(enc):
     assert sorted(enc.stop_tokens()) == GOLDEN["stop_tokens"]
     assert sorted(enc.stop_tokens_for_assistant_actions()) == GOLDEN["stop_tokens_for_assistant_actions"]
+
+
+SCHEMAS = GOLDEN["schemas"]
+
+
+def test_schema_corpus_size():
+    assert len(SCHEMAS) * 8 >= 3200
+
+
+@pytest.mark.parametrize("idx", range(len(SCHEMAS)))
+def test_schema_rendering(idx, enc):
+    case = SCHEMAS[idx]
+    msg = build_message(case["message"], api)
+    try:
+        got = enc.render(msg)
+    except Exception as exc:
+        got = {"error": type(exc).__name__, "message": str(exc)}
+    if got != case["tokens"] and isinstance(got, list) and isinstance(case["tokens"], list):
+        assert enc.decode_utf8(got) == enc.decode_utf8(case["tokens"])
+    assert got == case["tokens"]
