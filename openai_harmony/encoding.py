@@ -91,6 +91,10 @@ class HarmonyEncoding:
         key = disallowed if isinstance(disallowed, frozenset) else frozenset(disallowed)
         pat = self._special_regex_cache.get(key)
         if pat is None:
+            for s in key:
+                if not isinstance(s, str):
+                    # What escaping a non-string special raises in the official wrapper.
+                    raise TypeError(f"decoding to str: need a bytes-like object, {type(s).__name__} found")
             # Longest first: an alternation must not stop at a shorter special that is a
             # prefix of a longer one.
             alts = sorted(key, key=len, reverse=True)
@@ -98,6 +102,10 @@ class HarmonyEncoding:
             if len(self._special_regex_cache) > 64:
                 self._special_regex_cache.clear()
             self._special_regex_cache[key] = pat
+        if not isinstance(text, str):
+            if isinstance(text, (bytes, bytearray, memoryview)):
+                raise TypeError("cannot use a string pattern on a bytes-like object")
+            raise TypeError(f"expected string or bytes-like object, got '{type(text).__name__}'")
         m = pat.search(text)
         return m.group() if m else None
 
@@ -114,8 +122,6 @@ class HarmonyEncoding:
         ``disallowed_special`` names those whose text is an error ("all" = every special not
         allowed; ``()`` = none, so their text is encoded as ordinary text).
         """
-        if not isinstance(text, str):
-            raise TypeError(f"expected string or bytes-like object, got '{type(text).__name__}'")
         if allowed_special == "all":
             allowed_special = self.special_tokens_set
         if disallowed_special == "all":
@@ -124,15 +130,19 @@ class HarmonyEncoding:
             found = self._find_disallowed(text, frozenset(disallowed_special))
             if found is not None:
                 raise _disallowed_special_error(found)
+        # Materialised here, as the official wrapper does: an iterator already consumed by
+        # the disallowed computation above then allows nothing, exactly as there.
+        allowed = list(allowed_special)
+        _check_text(text)
+        _check_allowed(allowed)
         try:
-            return self._tokenizer.encode(text, allowed_special)
+            return self._tokenizer.encode(text, allowed)
         except UnicodeEncodeError:
-            return self._tokenizer.encode(_replace_surrogates(text), allowed_special)
+            return self._tokenizer.encode(_replace_surrogates(text), allowed)
 
     def encode_ordinary(self, text: str) -> List[int]:
         """Encode *text* treating every special-token string as ordinary text."""
-        if not isinstance(text, str):
-            raise TypeError(f"expected string, got '{type(text).__name__}'")
+        _check_text(text)
         try:
             return self._tokenizer.encode_ordinary(text)
         except UnicodeEncodeError:
@@ -147,14 +157,16 @@ class HarmonyEncoding:
         disallowed_special: Union["Literal['all']", Collection[str]] = "all",
     ) -> List[List[int]]:
         """Encode many texts, in parallel threads when the compiled backend is active."""
+        if isinstance(texts, str):
+            raise TypeError("encode_batch takes a sequence of strings, not a single string")
         texts = list(texts)
         for text in texts:
-            if not isinstance(text, str):
-                raise TypeError(f"expected string, got '{type(text).__name__}'")
+            _check_text(text)
         if allowed_special == "all":
             allowed_special = self.special_tokens_set
         if disallowed_special == "all":
             disallowed_special = self.special_tokens_set - set(allowed_special)
+        _check_allowed(allowed_special)
         if disallowed_special:
             frozen = frozenset(disallowed_special)
             for text in texts:
@@ -173,10 +185,14 @@ class HarmonyEncoding:
 
     def decode(self, tokens: Sequence[int], errors: str = "replace") -> str:
         """Decode *tokens* to text; invalid UTF-8 is handled per *errors* (lossy by default)."""
+        if not isinstance(tokens, list):
+            tokens = list(tokens)  # as the official wrapper does: b"ab" decodes ids 97, 98
         return self._tokenizer.decode_bytes(tokens).decode("utf-8", errors=errors)
 
     def decode_utf8(self, tokens: Sequence[int]) -> str:
         """Decode *tokens* to text, raising ``HarmonyError`` on unknown ids or invalid UTF-8."""
+        if not isinstance(tokens, list):
+            tokens = list(tokens)
         try:
             data = self._tokenizer.decode_bytes(tokens)
         except HarmonyError as exc:
@@ -255,6 +271,19 @@ class HarmonyEncoding:
         from .parse import parse_messages_from_completion_tokens
 
         return parse_messages_from_completion_tokens(self._tokenizer, tokens, role, strict=strict)
+
+
+def _check_text(text: object) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"argument 'text': '{type(text).__name__}' object cannot be converted to 'PyString'")
+
+
+def _check_allowed(allowed_special: AbstractSet[str]) -> None:
+    for s in allowed_special:
+        if not isinstance(s, str):
+            raise ValueError(
+                f"invalid allowed_special: TypeError: '{type(s).__name__}' object cannot be converted to 'PyString'"
+            )
 
 
 def _has_surrogate(text: str) -> bool:

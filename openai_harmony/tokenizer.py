@@ -25,6 +25,7 @@ _NO_RANK = 1 << 62
 _HEAP_THRESHOLD = 128
 _CACHE_LIMIT = 1 << 16
 _U32_LIMIT = 1 << 32
+_I64_LIMIT = 1 << 63
 
 
 def as_token_list(tokens: Iterable[int], argname: str = "tokens") -> List[int]:
@@ -45,6 +46,9 @@ def as_token_list(tokens: Iterable[int], argname: str = "tokens") -> List[int]:
                     f"argument '{argname}': '{type(t).__name__}' object cannot be interpreted as an integer"
                 ) from None
         if t < 0 or t >= _U32_LIMIT:
+            # The bindings read a C long first, then narrow it to u32.
+            if t < -_I64_LIMIT or t >= _I64_LIMIT:
+                raise OverflowError("Python int too large to convert to C long")
             raise OverflowError("out of range integral type conversion attempted")
     return out
 
@@ -240,8 +244,6 @@ class CoreBPE:
 
     def is_special_token(self, token: int) -> bool:
         """Return whether *token* is one of the special token ids."""
-        if type(token) is not int:
+        if type(token) is not int or token < 0 or token >= _U32_LIMIT:
             as_token_list([token], "token")
-        elif token < 0 or token >= _U32_LIMIT:
-            raise OverflowError("out of range integral type conversion attempted")
         return token in self._special_ids
