@@ -469,7 +469,14 @@ def main() -> None:
         hdr = enc.encode("<|start|>assistant<|message|>", allowed_special="all")
         tail = rng.choice([[END], [], [RETURN, START], [CALL] + hdr + [BYTE_TOKEN[0xE2]]])
         add(hdr + body + tail, None, i % 2 == 0, "bytes")
-    # 10. empty streams
+    # 10. leftover header words with unusual code points (Rust's {:?} escaping in the error)
+    special_cps = [0x0, 0x7, 0x7f, 0x85, 0xa0, 0xad, 0x300, 0x9be, 0xcf3, 0x200b, 0x200d, 0x2028, 0xfeff, 0xfff9, 0xe000, 0x1f600, 0x1f3fb, 0xe0001, 0x10ffff, 0x5c, 0x22, 0x27]
+    for i in range(14):
+        cps = special_cps if i == 0 else [rng.choice([rng.randrange(0x80, 0x3000), rng.randrange(0x3000, 0x110000)]) for _ in range(150)]
+        words = ["a" + chr(c) for c in cps if not 0xD800 <= c < 0xE000 and chr(c) not in " \t\n\x0c\r"]
+        text = "<|start|>assistant " + " ".join(words) + " to=x json<|message|>hi<|end|>"
+        add(enc.encode(text, allowed_special="all"), None, True, "escapes")
+    # 11. empty streams
     for role in (None, "assistant", "user", "system", "developer", "tool"):
         for strict in (True, False):
             add([], role, strict, "empty")
