@@ -559,12 +559,22 @@ class DeveloperContent(Content):
         return cls(**raw)
 
 
-def _dump_value(value: Any) -> Any:
+def _dump_value(value: Any, _path: Optional[set] = None) -> Any:
     """model_dump(exclude_none=True)-like dump of nested values, tolerant of raw values."""
-    if isinstance(value, dict):
-        return {k: _dump_value(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_dump_value(v) for v in value]
+    if isinstance(value, (dict, list)):
+        # A cycle is handed over as is: json.dumps then reports it, as for the official.
+        key = id(value)
+        if _path is None:
+            _path = set()
+        elif key in _path:
+            return value
+        _path.add(key)
+        if isinstance(value, dict):
+            out: Any = {k: _dump_value(v, _path) for k, v in value.items()}
+        else:
+            out = [_dump_value(v, _path) for v in value]
+        _path.discard(key)
+        return out
     if isinstance(value, _MODEL_TYPES):
         return _dump_fields(value)
     if isinstance(value, Content):

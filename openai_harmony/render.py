@@ -113,7 +113,7 @@ class Renderer:
         messages = _serde_conversation(text)
         role_tokens = self._next_role_tokens(value)
         try:
-            out = self._render_messages(messages, auto_drop)
+            out = self._render_messages(messages, auto_drop, True)
         except _RenderFail as exc:
             raise HarmonyError(str(exc)) from None
         out.extend(role_tokens)
@@ -145,7 +145,7 @@ class Renderer:
         msg = serde.load_message(message.to_json())
         out = []
         try:
-            self._render_message(msg, fn_tools, out)
+            self._render_message(msg, fn_tools, out, True)
         except _RenderFail as exc:
             raise RuntimeError(str(exc)) from None
         return out
@@ -160,7 +160,7 @@ class Renderer:
         except (_Fallback, _RenderFail):
             messages = _serde_conversation(self._slow_conversation(conversation))
             try:
-                out = self._render_messages(messages, auto_drop)
+                out = self._render_messages(messages, auto_drop, True)
             except _RenderFail as exc:
                 raise RuntimeError(str(exc)) from None
         if training and messages:
@@ -197,7 +197,9 @@ class Renderer:
                 self._next_role_cache[value] = toks
         return toks
 
-    def _render_messages(self, messages: Sequence[Message], auto_drop: bool) -> List[int]:
+    def _render_messages(
+        self, messages: Sequence[Message], auto_drop: bool, decoded: bool = False
+    ) -> List[int]:
         fn_tools = False
         last_assistant_final = False
         seen_assistant = False
@@ -228,7 +230,7 @@ class Renderer:
         for idx, msg in enumerate(messages):
             if drop and idx < first_final and msg.channel == "analysis":
                 continue
-            render(msg, fn_tools, out)
+            render(msg, fn_tools, out, decoded)
         return out
 
     # -- message level -----------------------------------------------------------------
@@ -298,7 +300,9 @@ class Renderer:
         cache[key] = toks
         return toks
 
-    def _render_message(self, msg: Message, fn_tools: bool, out: List[int]) -> None:
+    def _render_message(
+        self, msg: Message, fn_tools: bool, out: List[int], decoded: bool = False
+    ) -> None:
         recipient = msg.recipient
         out += self._header(msg.author, recipient, msg.channel, msg.content_type)
         role = msg.author.role
@@ -318,14 +322,14 @@ class Renderer:
                         "SystemContent may only appear in system messages, found in "
                         + _ROLE_DEBUG[role]
                     )
-                out += self._text(self._system_text(c, fn_tools))
+                out += self._text(self._system_text(c, fn_tools, decoded))
             elif tp is DeveloperContent:
                 if role is not Role.DEVELOPER:
                     raise _RenderFail(
                         "DeveloperContent may only appear in developer messages, found in "
                         + _ROLE_DEBUG[role]
                     )
-                out += self._text(self._developer_text(c))
+                out += self._text(self._developer_text(c, decoded))
             else:
                 raise _Fallback
         if role is Role.ASSISTANT and recipient is not None:
@@ -335,7 +339,7 @@ class Renderer:
 
     # -- system / developer contents ---------------------------------------------------
 
-    def _system_text(self, sys: SystemContent, fn_tools: bool) -> str:
+    def _system_text(self, sys: SystemContent, fn_tools: bool, decoded: bool = False) -> str:
         sections: List[str] = []
         top: List[str] = []
         identity = _opt_str(sys.model_identity)
@@ -361,7 +365,7 @@ class Renderer:
             sections.append("Reasoning: " + effort_text)
         tools = sys.tools
         if tools is not None:
-            text = self._tools_section(tools)
+            text = self._tools_section(tools, decoded)
             if text:
                 sections.append(text)
         cc = sys.channel_config
@@ -386,7 +390,7 @@ class Renderer:
                 sections.append(header)
         return "\n\n".join(sections)
 
-    def _developer_text(self, dev: DeveloperContent) -> str:
+    def _developer_text(self, dev: DeveloperContent, decoded: bool = False) -> str:
         sections: List[str] = []
         instructions = _opt_str(dev.instructions)
         if instructions is not None:
@@ -394,12 +398,12 @@ class Renderer:
             sections.append(instructions)
         tools = dev.tools
         if tools is not None:
-            text = self._tools_section(tools)
+            text = self._tools_section(tools, decoded)
             if text:
                 sections.append(text)
         return "\n\n".join(sections)
 
-    def _tools_section(self, tools: Any) -> str:
+    def _tools_section(self, tools: Any, decoded: bool = False) -> str:
         if type(tools) is not dict:
             raise _Fallback
         if not tools:
@@ -411,7 +415,7 @@ class Renderer:
             ns = tools[key]
             if type(ns) is not ToolNamespaceConfig:
                 raise _Fallback
-            parts.append(_namespace_text(ns))
+            parts.append(_namespace_text(ns, decoded))
         return "\n\n".join(parts)
 
 
@@ -421,7 +425,7 @@ def _opt_str(value: Any) -> Optional[str]:
     raise _Fallback
 
 
-def _namespace_text(ns: ToolNamespaceConfig) -> str:
+def _namespace_text(ns: ToolNamespaceConfig, decoded: bool = False) -> str:
     name = ns.name
     desc = ns.description
     tools = ns.tools
@@ -447,10 +451,14 @@ def _namespace_text(ns: ToolNamespaceConfig) -> str:
             lines.extend("// " + line for line in rust_lines(tdesc))
             params = tool.parameters
             if params is not None:
-                try:
-                    schema = normalize_json(params)
-                except (JsonDumpError, JsonParseError):
-                    raise _Fallback from None
+                if decoded:
+                    # Already decoded by the serde emulation (depth checked there).
+                    schema = params
+                else:
+                    try:
+                        schema = normalize_json(params)
+                    except (JsonDumpError, JsonParseError):
+                        raise _Fallback from None
                 lines.append(f"type {tname} = (_: {schema_to_typescript(schema, '')}) => any;\n")
             else:
                 lines.append(f"type {tname} = () => any;\n")

@@ -54,10 +54,18 @@ def _key_to_str(key: Any) -> str:
     raise JsonDumpError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
-def normalize_json(value: Any) -> Any:
+# Deeper values are left to the caller's exact (slow) path: serde_json stops at 128 levels
+# of nesting in the whole document, and tool parameters already sit 8-10 levels down.
+MAX_DEPTH = 100
+
+
+def normalize_json(value: Any, depth: int = 0) -> Any:
     """Return ``value`` as serde_json would hold it after ``json.dumps``: plain dicts
     (insertion ordered, string keys), lists, str, int (i64/u64 range), float, bool, None.
+    Raises JsonParseError for values nested deeper than MAX_DEPTH.
     """
+    if depth > MAX_DEPTH:
+        raise JsonParseError("nested too deeply")
     if value is None or value is True or value is False:
         return value
     tp = type(value)
@@ -68,10 +76,10 @@ def normalize_json(value: Any) -> Any:
         for k, v in value.items():
             if type(k) is not str:
                 k = _key_to_str(k)
-            out[k] = normalize_json(v)
+            out[k] = normalize_json(v, depth + 1)
         return out
     if tp is list or tp is tuple:
-        return [normalize_json(v) for v in value]
+        return [normalize_json(v, depth + 1) for v in value]
     if tp is int:
         return _normalize_int(value)
     if tp is float:
@@ -84,9 +92,9 @@ def normalize_json(value: Any) -> Any:
     if isinstance(value, float):
         return _normalize_float(float(value))
     if isinstance(value, dict):
-        return normalize_json(dict(value))
+        return normalize_json(dict(value), depth)
     if isinstance(value, (list, tuple)):
-        return [normalize_json(v) for v in value]
+        return [normalize_json(v, depth + 1) for v in value]
     raise JsonDumpError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 

@@ -58,6 +58,13 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.s = text
         self.i = 0
+        self.depth = 0
+
+    def enter(self) -> None:
+        # serde_json refuses a 128th level of nested arrays/objects.
+        self.depth += 1
+        if self.depth >= 128:
+            raise self.err("recursion limit exceeded", self.i + 1)
 
     def err(self, msg: str, pos: Optional[int] = None) -> _SerdeError:
         return _SerdeError(msg, self.i if pos is None else pos)
@@ -91,11 +98,13 @@ class _Parser:
     def obj(self) -> _Obj:
         out = _Obj()
         out.spans = {}
+        self.enter()
         self.i += 1
         self.ws()
         if self.s[self.i : self.i + 1] == "}":
             self.i += 1
             out.end = self.i
+            self.depth -= 1
             return out
         while True:
             self.ws()
@@ -118,17 +127,20 @@ class _Parser:
                 continue
             if c == "}":
                 out.end = self.i
+                self.depth -= 1
                 return out
             raise self.err("expected `,` or `}`")
 
     def arr(self) -> List[Any]:
         out = _Arr()
         out.starts = []
+        self.enter()
         self.i += 1
         self.ws()
         if self.s[self.i : self.i + 1] == "]":
             self.i += 1
             out.end = self.i
+            self.depth -= 1
             return out
         while True:
             self.ws()
@@ -141,6 +153,7 @@ class _Parser:
                 continue
             if c == "]":
                 out.end = self.i
+                self.depth -= 1
                 return out
             raise self.err("expected `,` or `]`")
 
@@ -332,6 +345,15 @@ _ROLE_NAMES = tuple(r.value for r in Role)
 _EFFORT_NAMES = ("Low", "Medium", "High")
 
 
+def _plain(v: Any) -> Any:
+    # Position-carrying containers back to plain dict / list, as the renderer expects.
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    return v
+
+
 def _tool_description(v: Any) -> ToolDescription:
     d = _struct(v, "ToolDescription")
     name = desc = None
@@ -342,7 +364,7 @@ def _tool_description(v: Any) -> ToolDescription:
         elif k == "description":
             desc = _str(x)
         elif k == "parameters":
-            params = x
+            params = _plain(x)
     if name is None:
         raise _missing("name")
     if desc is None:

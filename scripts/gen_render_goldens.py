@@ -417,6 +417,15 @@ def handmade_cases() -> list:
     add([{"role": "assistant", "recipient": "all", "content": [{"type": "text", "text": "to all"}]}])
     add([{"role": "assistant", "channel": "final", "content": []}])
     add([])
+    def nest(n, kind):
+        v = 1
+        for _ in range(n):
+            v = [v] if kind == "list" else {"a": v}
+        return v
+
+    for kind in ("list", "dict"):
+        for n in (90, 99, 100, 101, 117, 118, 119, 120, 121, 140):
+            add([dev_fn({"type": "object", "properties": {"x": {"default": nest(n, kind)}}})])
     three = {"role": "user", "content": [{"type": "text", "text": t} for t in ("a", "b", "c")]}
     add([three], [(["messages", 0, "content", 1, "text"], 5)])
     add([three], [(["messages", 0, "content", 0, "text"], 5)])
