@@ -6,6 +6,8 @@ invalid UTF-8, finishing a message) are the shared functions of ``parse.py``, lo
 through the module at call time (parse.py imports this module, so no import cycle at load).
 """
 
+from cpython.long cimport PyLong_AsLongLongAndOverflow
+
 from openai_harmony import parse as _p
 
 cdef enum:
@@ -80,10 +82,14 @@ cdef class ParserCore:
 
     def process(self, token):
         """Consume one token; returns self."""
-        cdef long long t
-        if type(token) is not int or token < 0 or token >= U32_LIMIT:
+        cdef long long t = -1
+        cdef int overflow = 0
+        if type(token) is int:
+            t = PyLong_AsLongLongAndOverflow(token, &overflow)
+        if overflow or t < 0 or t >= U32_LIMIT:
+            # not a plain int in u32 range: convert or raise like the official bindings
             token = _p._as_token(token)
-        t = token
+            t = token
         self._tokens.append(token)
         self._step(token, t)
         return self
