@@ -195,13 +195,74 @@ def _dump_tools_map(tools: Mapping[str, "ToolNamespaceConfig"]) -> Dict[str, Any
     return {key: ns.to_dict() for key, ns in tools.items()}
 
 
+class _Model:
+    """The small part of pydantic's BaseModel API that callers of the official models use."""
+
+    __slots__ = ()
+
+    def model_dump(self, *, mode: str = "python", exclude_none: bool = False) -> Dict[str, Any]:
+        """Fields as a dict, like pydantic (``mode="json"`` gives plain JSON values)."""
+        return _model_dump(self, mode == "json", exclude_none)
+
+    def model_dump_json(self, *, exclude_none: bool = False) -> str:
+        """Compact JSON of ``model_dump(mode="json")``, formatted like pydantic-core."""
+        # Lazy: schema.py is a stdlib-only leaf module; chat.py stays import-free otherwise.
+        from .schema import json_display, normalize_json
+
+        return json_display(normalize_json(self.model_dump(mode="json", exclude_none=exclude_none)))
+
+    def model_copy(self, *, update: Optional[Mapping[str, Any]] = None, deep: bool = False) -> Any:
+        """Shallow (or deep) copy with optional field updates, unvalidated like pydantic."""
+        out = copy.deepcopy(self) if deep else copy.copy(self)
+        for k, v in (update or {}).items():
+            setattr(out, k, v)
+        return out
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Any:
+        """``obj`` if already an instance, else build one from a mapping of fields."""
+        if isinstance(obj, cls):
+            return obj
+        if isinstance(obj, Mapping):
+            return cls(**obj)
+        raise ValidationError(f"{cls.__name__}: expected a dict or {cls.__name__}, got {obj!r:.80}")
+
+
+def _model_dump(obj: Any, json_mode: bool, exclude_none: bool) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for f in fields(obj):
+        v = getattr(obj, f.name)
+        if v is None and exclude_none:
+            continue
+        if f.name == "content" and type(obj) is Message and isinstance(v, list):
+            # Declared as List[Content]: pydantic dumps the (field-less) base class.
+            out[f.name] = [{} for _ in v]
+        else:
+            out[f.name] = _model_dump_value(v, json_mode, exclude_none)
+    return out
+
+
+def _model_dump_value(v: Any, json_mode: bool, exclude_none: bool) -> Any:
+    if isinstance(v, _Model):
+        return _model_dump(v, json_mode, exclude_none)
+    if isinstance(v, Content):
+        return {}
+    if isinstance(v, Enum):
+        return v.value if json_mode else v
+    if isinstance(v, dict):
+        return {k: _model_dump_value(x, json_mode, exclude_none) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_model_dump_value(x, json_mode, exclude_none) for x in v]
+    return v
+
+
 # ---------------------------------------------------------------------------
 # Author
 # ---------------------------------------------------------------------------
 
 
 @dataclass(init=False)
-class Author:
+class Author(_Model):
     """Author of a message: a role plus an optional name (the tool name for tools)."""
 
     role: Role
@@ -238,7 +299,7 @@ class Author:
 # ---------------------------------------------------------------------------
 
 
-class Content:
+class Content(_Model):
     """Base class of message contents."""
 
     __slots__ = ()
@@ -262,7 +323,7 @@ class TextContent(Content):
 
 
 @dataclass(init=False)
-class ToolDescription:
+class ToolDescription(_Model):
     """One tool: name, description and an optional JSON schema of its parameters."""
 
     name: str
@@ -317,7 +378,7 @@ def _builtin_namespace(name: str) -> Dict[str, Any]:
 
 
 @dataclass(init=False)
-class ToolNamespaceConfig:
+class ToolNamespaceConfig(_Model):
     """A namespace of tools (e.g. ``functions``, ``browser``, ``python``)."""
 
     name: str
@@ -362,7 +423,7 @@ class ToolNamespaceConfig:
 
 
 @dataclass(init=False)
-class ChannelConfig:
+class ChannelConfig(_Model):
     """Valid channels announced in the system message, and whether one is required."""
 
     valid_channels: List[str]
@@ -623,7 +684,7 @@ def _content_from_dict(raw: Mapping[str, Any]) -> Content:
 
 
 @dataclass(init=False)
-class Message:
+class Message(_Model):
     """One message: author, contents and optional channel / recipient / content type."""
 
     author: Author
@@ -725,7 +786,7 @@ class Message:
 
 
 @dataclass(init=False)
-class Conversation:
+class Conversation(_Model):
     """An ordered list of messages."""
 
     messages: List[Message] = field(default_factory=list)
@@ -780,7 +841,7 @@ _MODEL_TYPES = (
 
 
 @dataclass(init=False)
-class RenderConversationConfig:
+class RenderConversationConfig(_Model):
     """Conversation rendering options."""
 
     auto_drop_analysis: bool = True
@@ -792,7 +853,7 @@ class RenderConversationConfig:
 
 
 @dataclass(init=False)
-class RenderOptions:
+class RenderOptions(_Model):
     """Single-message rendering options."""
 
     conversation_has_function_tools: bool = False

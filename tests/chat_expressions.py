@@ -105,3 +105,24 @@ INVALID = [
     "RenderConversationConfig(auto_drop_analysis='maybe')",
     "RenderOptions(conversation_has_function_tools=[1])",
 ]
+
+# pydantic API subset.
+EXPRESSIONS += [
+    "Message.from_role_and_content(Role.USER, 'hi é').model_dump()",
+    "Message.from_role_and_content(Role.USER, 'hi é').model_dump(exclude_none=True)",
+    "Message.from_role_and_content(Role.USER, 'hi é').model_dump(mode='json')",
+    "Message.from_role_and_content(Role.USER, 'hi é').model_dump_json()",
+    "SystemContent.new().with_browser_tool().model_dump_json()",
+    "SystemContent.new().model_dump()",
+    "DeveloperContent.new().with_function_tools([ToolDescription.new('f', 'd', {'a': 1.0, 'b': 1e100, 'c': None})]).model_dump_json()",
+    "DeveloperContent.new().with_function_tools([ToolDescription.new('f', 'd', {'a': 1.0})]).model_dump(exclude_none=True)",
+    "Conversation.from_messages([Message.from_role_and_content(Role.USER, 'x')]).model_dump()",
+    "(lambda m, c: (c == m, c is m, c.content is m.content))(*(lambda m: (m, m.model_copy()))(Message.from_role_and_content(Role.USER, 'x')))",
+    "(lambda m, c: (c == m, c.content is m.content))(*(lambda m: (m, m.model_copy(deep=True)))(Message.from_role_and_content(Role.USER, 'x')))",
+    "Message.from_role_and_content(Role.USER, 'x').model_copy(update={'channel': 'final'}).channel",
+    "repr(Message.model_validate({'author': {'role': 'user'}, 'content': []}))",
+    "repr(Author.model_validate({'role': 'tool', 'name': 'x'}))",
+    "TextContent(text='x').model_dump()",
+    "RenderConversationConfig().model_dump()",
+    "ChannelConfig.require_channels(['a']).model_dump_json()",
+]
