@@ -561,3 +561,46 @@ def test_compiled_core_used_when_built():
     elif openai_harmony.BACKEND == "cython":
         assert parse.PARSER_BACKEND == "cython"
     assert issubclass(StreamableParser, parse._ParserCore)
+
+
+def _random_text_conversation(rng):
+    words = ["hello", "world", "Tōkyō", "😊", "日本語", "{\"a\": 1}", "<|end|>", "a\nb", "  ", "x"]
+
+    def text():
+        return " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
+
+    msgs = [Message.from_role_and_content(Role.USER, text())]
+    for _ in range(rng.randint(1, 6)):
+        kind = rng.randrange(5)
+        if kind == 0:
+            msgs.append(Message.from_role_and_content(Role.USER, text()))
+        elif kind == 1:
+            msgs.append(assistant(text()).with_channel(rng.choice(["analysis", "commentary", "final"])))
+        elif kind == 2:
+            m = assistant(text()).with_channel("commentary").with_recipient(rng.choice(["functions.f", "browser.search", "python"]))
+            ct = rng.choice([None, "json", "<|constrain|>json", "code"])
+            msgs.append(m if ct is None else m.with_content_type(ct))
+        elif kind == 3:
+            msgs.append(
+                Message.from_author_and_content(Author.new(Role.TOOL, rng.choice(["functions.f", "browser.search"])), text())
+                .with_channel("commentary").with_recipient("assistant")
+            )
+        else:
+            msgs.append(Message.from_role_and_content(Role.DEVELOPER, text()))
+    return msgs
+
+
+def test_round_trip_many_conversations(enc):
+    import random
+
+    rng = random.Random(5)
+    config = RenderConversationConfig(auto_drop_analysis=False)
+    for _ in range(60):
+        msgs = _random_text_conversation(rng)
+        tokens = enc.render_conversation(Conversation.from_messages(msgs), config)
+        assert enc.parse_messages_from_completion_tokens(tokens) == msgs
+        # and as a completion: everything after the last "<|start|>assistant" with role=assistant
+        last = msgs[-1]
+        if last.author.role is Role.ASSISTANT:
+            tail = enc.render(last)[2:]
+            assert enc.parse_messages_from_completion_tokens(tail, Role.ASSISTANT) == [last]
