@@ -371,6 +371,9 @@ _TEXT_CACHES: Dict[int, Tuple[Any, Dict[int, str]]] = {}
 def _text_cache(tokenizer: Any) -> Dict[int, str]:
     entry = _TEXT_CACHES.get(id(tokenizer))
     if entry is None or entry[0] is not tokenizer:
+        if len(_TEXT_CACHES) >= 8:
+            # encodings are shared, so this only happens with hand-made tokenizers: don't pin them all
+            _TEXT_CACHES.clear()
         entry = (tokenizer, {})
         _TEXT_CACHES[id(tokenizer)] = entry
     return entry[1]
