@@ -287,7 +287,8 @@ def _digits(n: int, rng: random.Random) -> str:
 
 
 def _spaces(n: int, rng: random.Random) -> str:
-    return " " * n
+    # Slightly different lengths, so that a whole-piece cache cannot serve repeats.
+    return " " * (n - rng.randrange(min(64, n // 10 + 1)))
 
 
 def _base64ish(n: int, rng: random.Random) -> str:

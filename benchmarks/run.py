@@ -65,6 +65,7 @@ class Workload:
     metric: Optional[str] = None  # for cold start rows: which field of the probe
     vary_seed: bool = True
     max_rounds: Optional[int] = None  # expensive rows run only in the first rounds
+    fresh: bool = False  # run in a new worker process (no caches left by earlier workloads)
 
 
 def build_plan(quick: bool) -> Tuple[List[Workload], Dict[str, Any]]:
@@ -77,6 +78,7 @@ def build_plan(quick: bool) -> Tuple[List[Workload], Dict[str, Any]]:
         "encode_bytes": 1 * MB if quick else 2 * MB,
         "conversations": 30 if quick else 100,
         "stream_conversations": 15 if quick else 60,
+        "loop_conversations": 6 if quick else 20,
         "scaling_sizes": [10 * KB, 100 * KB, 1 * MB] if quick else [10 * KB, 100 * KB, 1 * MB, 10 * MB],
         "scaling_total": 300 * KB if quick else 1 * MB,
         "patho_sizes": [10 * KB, 100 * KB] if quick else [10 * KB, 100 * KB, 1 * MB],
@@ -85,19 +87,25 @@ def build_plan(quick: bool) -> Tuple[List[Workload], Dict[str, Any]]:
     eb = cfg["encode_bytes"]
     plan = [
         Workload("encode", f"encode, {eb // MB} MB mixed text", "throughput", "MB/s", True, "tiktoken", "encode",
-                 {"bytes": eb}, {"compiled": 1.5, "pure": 0.3}),
+                 {"bytes": eb}, {"compiled": 1.5, "pure": 0.3}, fresh=True),
         Workload("decode", f"decode, {eb // MB} MB mixed text", "throughput", "MB/s", True, "tiktoken", "decode",
                  {"bytes": eb}, {"compiled": 1.0}),
+        # Each row renders conversations no earlier row has seen (own seed, fresh process), so
+        # that caches in a renderer only help within the row, as they would in real use.
         Workload("render_completion", "render_conversation_for_completion", "throughput", "conv/s", True,
-                 "official", "render_completion", {"n": cfg["conversations"]}, {"compiled": 3.0, "pure": 1.0},
-                 harmony_only=True, vary_seed=False),
+                 "official", "render_completion", {"n": cfg["conversations"], "cseed": 1001},
+                 {"compiled": 3.0, "pure": 1.0}, harmony_only=True, vary_seed=False, fresh=True),
         Workload("render_training", "render_conversation_for_training", "throughput", "conv/s", True,
-                 "official", "render_training", {"n": cfg["conversations"]}, {"compiled": 3.0, "pure": 1.0},
-                 harmony_only=True, vary_seed=False),
+                 "official", "render_training", {"n": cfg["conversations"], "cseed": 1002},
+                 {"compiled": 3.0, "pure": 1.0}, harmony_only=True, vary_seed=False, fresh=True),
+        Workload("render_loop", "render for completion, agent loop", "throughput", "renders/s", True,
+                 "official", "render_loop", {"n": cfg["loop_conversations"], "cseed": 1003},
+                 harmony_only=True, vary_seed=False, fresh=True),
         Workload("parse", "parse_messages_from_completion_tokens", "throughput", "conv/s", True, "official",
-                 "parse", {"n": cfg["conversations"]}, {"compiled": 3.0}, harmony_only=True, vary_seed=False),
+                 "parse", {"n": cfg["conversations"], "cseed": 1004}, {"compiled": 3.0}, harmony_only=True,
+                 vary_seed=False),
         Workload("stream", "StreamableParser.process + last_content_delta", "throughput", "tokens/s", True,
-                 "official", "stream", {"n": cfg["stream_conversations"]}, {"compiled": 2.0},
+                 "official", "stream", {"n": cfg["stream_conversations"], "cseed": 1005}, {"compiled": 2.0},
                  harmony_only=True, vary_seed=False),
         Workload("cold_load", "import + load_harmony_encoding", "cold start", "s", False, "official",
                  "coldstart", metric="load_s", targets={"compiled": 1.0}),
@@ -141,6 +149,7 @@ class Contender:
     env: Dict[str, str]
     error: Optional[str] = None
     info: Dict[str, Any] = field(default_factory=dict)
+    backends: List[str] = field(default_factory=list)  # backend reported by each worker start
 
 
 def _peer_python_for_venv(venv: str) -> str:
@@ -244,6 +253,7 @@ class Worker:
             self.stop()
             return hello.get("error", "worker did not start")
         self.c.info = hello["info"]
+        self.c.backends.append(str(hello["info"].get("backend")))
         return None
 
     def _read(self, timeout: float) -> Dict[str, Any]:
@@ -438,6 +448,8 @@ class Runner:
                             self.errors[w.id].setdefault(c.key, reason)
                         continue
                     params = dict(w.params, seed=(rnd + 1) if w.vary_seed else 0)
+                    if w.fresh:
+                        self.workers[c.key].stop()
                     res = self.workers[c.key].request({"op": "run", "workload": w.op, "params": params},
                                                       self.cfg["timeout"])
                     self._record(w, c, rnd, res)
@@ -635,14 +647,19 @@ def main(argv: Optional[List[str]] = None) -> int:
         runner = Runner(plan, cfg, contenders, tmp)
         try:
             runner.start_workers()
-            for c in contenders:
-                if c.key == "compiled" and str(c.info.get("backend")).lower() in ("python", "pure"):
-                    warnings.append("'ours (compiled)' runs the pure-Python backend: build the extension first")
-                if c.key in ("official", "tiktoken") and c.info.get("dist_version") not in (None, "0.0.8", "0.14.0"):
-                    warnings.append(f"{c.label} is version {c.info.get('dist_version')}")
             runner.run()
         finally:
             runner.stop()
+    for c in contenders:
+        seen = sorted(set(c.backends))
+        if c.key == "compiled" and "python" in seen:
+            warnings.append("'ours (compiled)' ran the pure-Python backend"
+                            + (" in some rounds" if len(seen) > 1 else "") + ": build the extension first")
+        elif len(seen) > 1:
+            warnings.append(f"{c.label}: the backend changed during the run ({', '.join(seen)})")
+        expected = {"official": "0.0.8", "tiktoken": "0.14.0"}.get(c.key)
+        if expected and c.info.get("dist_version") not in (None, expected):
+            warnings.append(f"{c.label} is version {c.info.get('dist_version')}, expected {expected}")
 
     meta = {
         "schema": 1,

@@ -118,9 +118,14 @@ class Contender:
             no_drop = h.RenderConversationConfig(auto_drop_analysis=False)
             # Completion: everything up to the last user/tool message; training: the whole thing.
             # Parse/stream input: the rendered non-system part of each conversation.
+            # Agent loop: the model is called again after every user message and tool result,
+            # each time on the whole conversation so far.
+            loop = [h.Conversation.from_messages(m[:k + 1]) for m in built for k in range(2, len(m))
+                    if m[k].author.role in (h.Role.USER, h.Role.TOOL)]
             data = {
                 "completion": [h.Conversation.from_messages(m[:-2]) for m in built],
                 "training": [h.Conversation.from_messages(m) for m in built],
+                "loop": loop,
                 "parse_tokens": [self.enc.render_conversation(h.Conversation.from_messages(m[2:]), no_drop)
                                  for m in built],
             }
@@ -157,11 +162,11 @@ def run_workload(c: Contender, name: str, p: Dict[str, Any]) -> Dict[str, Any]:
         if texts != docs:
             out["warning"] = "decode(encode(text)) != text"
         return out
-    if name in ("render_completion", "render_training"):
+    if name in ("render_completion", "render_training", "render_loop"):
         data = c.conversations(p["n"], p.get("cseed", _CONVO_SEED))
         enc, role = c.enc, c.lib.Role.ASSISTANT
-        if name == "render_completion":
-            convs = data["completion"]
+        if name != "render_training":
+            convs = data["completion" if name == "render_completion" else "loop"]
             secs, toks = _timed(lambda: [enc.render_conversation_for_completion(cv, role) for cv in convs])
         else:
             convs = data["training"]
