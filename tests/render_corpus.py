@@ -333,6 +333,10 @@ def doc_examples(api: Any) -> dict:
         C([M.from_role_and_content(R.USER, "hi"), M.from_role_and_content(R.ASSISTANT, "hello").with_channel("final")]),
         "training", "none", None)
     out["training_non_final"] = (C([M.from_role_and_content(R.USER, "hi")]), "training", "none", None)
+    # docs/python.md usage example.
+    out["python_md_usage"] = (
+        C([M.from_role_and_content(R.SYSTEM, api.SystemContent.new()), M.from_role_and_content(R.USER, "What is 2 + 2?")]),
+        "assistant", "none", None)
     out["python_md_basic"] = (
         C([M.from_role_and_content(R.USER, "Hello"), M.from_role_and_content(R.ASSISTANT, "Hi there!").with_channel("final")]),
         "user", "none", None)
