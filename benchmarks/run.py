@@ -422,7 +422,7 @@ class Runner:
             t0 = time.perf_counter()
             err = self.workers[c.key]._start() if not c.error else c.error
             if err:
-                c.error = err
+                # Not fatal: every later request retries (the checkout may be mid-edit).
                 _log(f"  {c.label}: FAILED to start: {err}")
             else:
                 _log(f"  {c.label}: ready in {time.perf_counter() - t0:.1f} s "
@@ -463,6 +463,8 @@ class Runner:
 
     def _coldstart_round(self, rnd: int) -> None:
         rows = [w for w in self.plan if w.op == "coldstart"]
+        if not rows:
+            return
         n = len(self.contenders)
         for rep in range(self.cfg["coldstart_per_round"]):
             shift = (rnd + rep) % n
@@ -589,6 +591,8 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                    help="extra environment variable for our workers (repeatable)")
     p.add_argument("--peer-python", help="interpreter with openai-harmony 0.0.8 and tiktoken 0.14 installed "
                                          f"(default: create/reuse {os.path.relpath(DEFAULT_VENV)})")
+    p.add_argument("--peer-venv", default=DEFAULT_VENV, help="where to create the peer venv when --peer-python "
+                                                             "is not given (default: %(default)s)")
     p.add_argument("--vocab-dir", help="directory holding o200k_base.tiktoken, used if neither "
                                        "$TIKTOKEN_ENCODINGS_BASE nor our package can provide it")
     p.add_argument("--output", default=DEFAULT_OUTPUT, help="where to write the JSON results")
@@ -624,7 +628,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     peer_python, peer_error = None, None
     if wanted & {"official", "tiktoken"}:
         try:
-            peer_python = args.peer_python or ensure_peer_venv(DEFAULT_VENV)
+            peer_python = args.peer_python or ensure_peer_venv(args.peer_venv)
         except (OSError, subprocess.CalledProcessError) as exc:
             peer_error = f"could not set up the peer venv: {exc}"
     everyone = make_contenders(args, peer_python)
