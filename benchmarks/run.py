@@ -567,6 +567,13 @@ def machine_info() -> Dict[str, Any]:
     return info
 
 
+def _loadavg() -> Optional[float]:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (OSError, AttributeError):
+        return None
+
+
 def _git_commit() -> Optional[str]:
     try:
         r = subprocess.run(["git", "-C", REPO_ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
@@ -612,6 +619,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 0
 
     t_start = time.perf_counter()
+    started = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    load_start = _loadavg()
     plan, cfg = build_plan(args.quick)
     if args.rounds:
         cfg["rounds"] = args.rounds
@@ -654,6 +663,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             runner.run()
         finally:
             runner.stop()
+    cpus = os.cpu_count() or 1
+    if load_start is not None and load_start > 0.5 * cpus:
+        warnings.append(f"the machine was busy (1-minute load average {load_start:.1f} on {cpus} CPUs at the start): "
+                        "expect noisy numbers")
     for c in contenders:
         seen = sorted(set(c.backends))
         if c.key == "compiled" and "python" in seen:
@@ -667,7 +680,8 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     meta = {
         "schema": 1,
-        "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": started,
+        "load_average": {"start": load_start, "end": _loadavg()},
         "mode": "quick" if args.quick else "full",
         "rounds": cfg["rounds"],
         "config": cfg,
