@@ -206,10 +206,7 @@ class _Model:
 
     def model_dump_json(self, *, exclude_none: bool = False) -> str:
         """Compact JSON of ``model_dump(mode="json")``, formatted like pydantic-core."""
-        # Lazy: schema.py is a stdlib-only leaf module; chat.py stays import-free otherwise.
-        from .schema import json_display, normalize_json
-
-        return json_display(normalize_json(self.model_dump(mode="json", exclude_none=exclude_none)))
+        return _pydantic_json(self.model_dump(mode="json", exclude_none=exclude_none))
 
     def model_copy(self, *, update: Optional[Mapping[str, Any]] = None, deep: bool = False) -> Any:
         """Shallow (or deep) copy with optional field updates, unvalidated like pydantic."""
@@ -226,6 +223,33 @@ class _Model:
         if isinstance(obj, Mapping):
             return cls(**obj)
         raise ValidationError(f"{cls.__name__}: expected a dict or {cls.__name__}, got {obj!r:.80}")
+
+
+def _pydantic_json(v: Any) -> str:
+    """Compact JSON like pydantic-core: raw non-ASCII, shortest floats (``1e+100``)."""
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, int):
+        return int.__repr__(v)
+    if isinstance(v, float):
+        # Lazy: schema.py is a stdlib-only leaf module; chat.py stays import-free otherwise.
+        from .schema import format_f64
+
+        if v != v or v in (float("inf"), float("-inf")):
+            return "null"
+        text = format_f64(v)
+        return text.replace("e", "e+") if "e" in text and "e-" not in text else text
+    if isinstance(v, dict):
+        return "{" + ",".join(_pydantic_json(str(k)) + ":" + _pydantic_json(x) for k, x in v.items()) + "}"
+    if isinstance(v, (list, tuple)):
+        return "[" + ",".join(_pydantic_json(x) for x in v) + "]"
+    raise ValidationError(f"Unable to serialize unknown type: {type(v)!r}")
 
 
 def _model_dump(obj: Any, json_mode: bool, exclude_none: bool) -> Dict[str, Any]:
