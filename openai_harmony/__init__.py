@@ -8,7 +8,7 @@ with Cython when possible, with a pure-Python fallback (``BACKEND`` says which i
 
 from __future__ import annotations
 
-from ._backend import BACKEND
+from . import _backend
 from .chat import (
     Author,
     ChannelConfig,
@@ -28,10 +28,11 @@ from .chat import (
 from .encoding import HarmonyEncoding, HarmonyEncodingName, load_harmony_encoding
 from .errors import HarmonyError
 
-try:  # TEMP until parse.py lands
-    from .parse import StreamableParser, StreamState
-except ImportError:  # pragma: no cover
-    pass
+from .parse import StreamableParser, StreamState
+
+#: Which implementation of the hot paths is active: "cython" (every compiled module
+#: loaded) or "python" (forced with OPENAI_HARMONY_PURE_PYTHON=1, or not compiled).
+BACKEND: str = _backend.backend()
 
 __version__ = "0.0.8"
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import bisect
 import operator
-import os
 from enum import Enum
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from ._backend import load_extension
 from .chat import Author, Message, Role, TextContent
 from .errors import HarmonyError
 
@@ -677,16 +677,12 @@ class _PyParserCore:
             process(token)
 
 
-_ParserCore: Any = _PyParserCore
-#: Which parser core is active: "cython" or "python" (OPENAI_HARMONY_PURE_PYTHON=1 forces python).
-PARSER_BACKEND = "python"
-if os.environ.get("OPENAI_HARMONY_PURE_PYTHON", "").strip() in ("", "0"):
-    try:
-        from ._parser import ParserCore as _ParserCore  # noqa: F811
-
-        PARSER_BACKEND = "cython"
-    except ImportError:  # not compiled: the pure core gives the same results
-        pass
+# The compiled core (``_parser.pyx``) imports this module for the shared slow paths, so
+# it is requested only now that they are defined.
+_compiled = load_extension("_parser")
+_ParserCore: Any = _compiled.ParserCore if _compiled is not None else _PyParserCore
+#: Which parser core is active: "cython" or "python".
+PARSER_BACKEND = "cython" if _compiled is not None else "python"
 
 
 class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
