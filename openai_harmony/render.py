@@ -10,7 +10,7 @@ cleaned objects (same ``HarmonyError`` / ``RuntimeError``).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence
 
 from . import serde
 from .chat import (
