@@ -10,6 +10,7 @@ cleaned objects (same ``HarmonyError`` / ``RuntimeError``).
 
 from __future__ import annotations
 
+import json
 from typing import Any, Dict, List, Optional, Sequence
 
 from . import serde
@@ -38,6 +39,9 @@ _CACHE_LIMIT = 1 << 14
 _CACHE_MAX_TEXT = 1 << 16
 # Total characters kept as text-cache keys before the cache is emptied.
 _CACHE_MAX_CHARS = 1 << 24
+
+_NS_CACHE_LIMIT = 1 << 10
+_dumps = json.JSONEncoder().encode
 
 _ROLE_DEBUG = {
     Role.USER: "User",
@@ -79,6 +83,7 @@ class Renderer:
         self._role_tokens = {r: self._encode(r.value) for r in Role}
         self._space = self._encode(" ")
         self._next_role_cache: Dict[str, List[int]] = {}
+        self._ns_cache: Dict[tuple, str] = {}
 
     # -- public API ------------------------------------------------------------------
 
@@ -415,8 +420,52 @@ class Renderer:
             ns = tools[key]
             if type(ns) is not ToolNamespaceConfig:
                 raise _Fallback
-            parts.append(_namespace_text(ns, decoded))
+            if decoded:
+                parts.append(_namespace_text(ns, True))
+                continue
+            ns_key = _namespace_key(ns)
+            text = self._ns_cache.get(ns_key) if ns_key is not None else None
+            if text is None:
+                text = _namespace_text(ns)
+                if ns_key is not None:
+                    cache = self._ns_cache
+                    if len(cache) >= _NS_CACHE_LIMIT:
+                        cache.clear()
+                    cache[ns_key] = text
+            parts.append(text)
         return "\n\n".join(parts)
+
+
+def _namespace_key(ns: ToolNamespaceConfig) -> Optional[tuple]:
+    """A cache key for a namespace's text, or None when it is not plainly cacheable.
+
+    The official renderer sees parameters only through ``json.dumps`` (then serde_json), so
+    equal ``json.dumps`` output means equal rendering; values json.dumps refuses are not
+    cached (the uncached path reproduces the official error).
+    """
+    name = ns.name
+    desc = ns.description
+    tools = ns.tools
+    if type(name) is not str or (desc is not None and type(desc) is not str) or type(tools) is not list:
+        return None
+    parts: list = [name, desc]
+    for tool in tools:
+        if type(tool) is not ToolDescription:
+            return None
+        tname = tool.name
+        tdesc = tool.description
+        if type(tname) is not str or type(tdesc) is not str:
+            return None
+        params = tool.parameters
+        if params is None:
+            parts.append((tname, tdesc, None))
+            continue
+        try:
+            dumped = _dumps(params)
+        except (TypeError, ValueError, RecursionError):
+            return None
+        parts.append((tname, tdesc, dumped))
+    return tuple(parts)
 
 
 def _opt_str(value: Any) -> Optional[str]:

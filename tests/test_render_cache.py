@@ -1,0 +1,72 @@
+"""The renderer's caches never serve stale tokens after objects are mutated."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from openai_harmony.chat import (
+    Author,
+    Conversation,
+    DeveloperContent,
+    Message,
+    ReasoningEffort,
+    Role,
+    SystemContent,
+    ToolDescription,
+)
+from openai_harmony.encoding import HarmonyEncodingName, load_harmony_encoding
+from openai_harmony.render import Renderer
+
+
+@pytest.fixture(scope="module")
+def enc():
+    return load_harmony_encoding(HarmonyEncodingName.HARMONY_GPT_OSS)
+
+
+def _conv():
+    params = {"type": "object", "properties": {"a": {"type": "string", "default": "x"}}, "required": ["a"]}
+    return Conversation.from_messages(
+        [
+            Message.from_role_and_content(Role.SYSTEM, SystemContent.new().with_browser_tool()),
+            Message.from_role_and_content(
+                Role.DEVELOPER,
+                DeveloperContent.new().with_instructions("i").with_function_tools([ToolDescription.new("f", "d", params)]),
+            ),
+            Message.from_role_and_content(Role.USER, "hello"),
+            Message.from_role_and_content(Role.ASSISTANT, "hi").with_channel("final"),
+        ]
+    )
+
+
+MUTATIONS = [
+    lambda c: c.messages[1].content[0].tools["functions"].tools[0].parameters["properties"]["a"].__setitem__("default", "y"),
+    lambda c: c.messages[1].content[0].tools["functions"].tools[0].parameters["properties"].__setitem__("b", {"type": "number"}),
+    lambda c: c.messages[1].content[0].tools["functions"].tools[0].parameters.__setitem__("required", []),
+    lambda c: c.messages[1].content[0].tools["functions"].tools[0].parameters["properties"]["a"].__setitem__("default", 1),
+    lambda c: c.messages[1].content[0].tools["functions"].tools[0].parameters["properties"]["a"].__setitem__("default", 1.0),
+    lambda c: c.messages[1].content[0].tools["functions"].tools[0].parameters["properties"]["a"].__setitem__("default", True),
+    lambda c: setattr(c.messages[1].content[0].tools["functions"].tools[0], "description", "changed"),
+    lambda c: setattr(c.messages[1].content[0].tools["functions"], "description", "ns desc"),
+    lambda c: c.messages[0].content[0].tools["browser"].tools.pop(),
+    lambda c: c.messages[0].content[0].with_reasoning_effort(ReasoningEffort.LOW),
+    lambda c: c.messages[0].content[0].channel_config.valid_channels.append("extra"),
+    lambda c: setattr(c.messages[2].content[0], "text", "changed"),
+    lambda c: setattr(c.messages[2], "author", Author.new(Role.USER, "bob")),
+    lambda c: setattr(c.messages[3], "recipient", "functions.f"),
+    lambda c: setattr(c.messages[3], "content_type", "<|constrain|>json"),
+]
+
+
+@pytest.mark.parametrize("idx", range(len(MUTATIONS)))
+def test_mutation_after_render(idx, enc):
+    conv = _conv()
+    renderer = Renderer(enc._tokenizer)
+    before = renderer.render_conversation(conv)
+    assert before == Renderer(enc._tokenizer).render_conversation(copy.deepcopy(conv))
+    MUTATIONS[idx](conv)
+    after = renderer.render_conversation(conv)
+    fresh = Renderer(enc._tokenizer).render_conversation(copy.deepcopy(conv))
+    assert after == fresh
+    assert after != before
