@@ -9,6 +9,7 @@ are None, no pydantic defaults).
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Any, Dict, List, Optional, Tuple
 
 from .schema import format_f64
@@ -255,6 +256,10 @@ def _rust_float_display(f: float) -> str:
     return format_f64(f)
 
 
+# Rust's Debug escapes non-printable chars and grapheme extenders; approximated by category.
+_RUST_ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp", "Zs", "Mn", "Me"})
+
+
 def _rust_debug_str(s: str) -> str:
     out = ['"']
     for ch in s:
@@ -270,7 +275,7 @@ def _rust_debug_str(s: str) -> str:
             out.append("\\t")
         elif ch == "\0":
             out.append("\\0")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+        elif ch != " " and unicodedata.category(ch) in _RUST_ESCAPED_CATEGORIES:
             out.append(f"\\u{{{ord(ch):x}}}")
         else:
             out.append(ch)

@@ -417,6 +417,11 @@ def handmade_cases() -> list:
     add([{"role": "assistant", "recipient": "all", "content": [{"type": "text", "text": "to all"}]}])
     add([{"role": "assistant", "channel": "final", "content": []}])
     add([])
+    # Rust Debug escaping in "invalid type: string ..." messages.
+    for odd in ["é", "\u200b", "a\u0301", "\u00a0", "😀", "\x7f", "\ue000", "\u2028", "'", "\x00", "\x1b",
+                "\ufeff", "\u3000", "\u00ad", "a\u200db", "\ufffd", 'q"\\\n\t\r']:
+        add([sys_default, user], [(["messages", 0, "content", 0, "channel_config", "valid_channels"], odd)])
+
     def nest(n, kind):
         v = 1
         for _ in range(n):
