@@ -19,6 +19,7 @@ from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcpy, memset
 
 from .errors import HarmonyError
+from ._unicode_pin import pin_pattern
 from .load import O200K_PATTERN
 
 __all__ = ["CoreBPE"]
@@ -80,6 +81,7 @@ cdef extern from "_bpe_core.h" nogil:
                            size_t *len, uint32_t *id)
 
 cdef object U32_LIMIT = 1 << 32
+cdef object I64_LIMIT = 1 << 63
 cdef enum:
     # Texts shorter than this are encoded without releasing the GIL (not worth the switch).
     NOGIL_BYTES = 2048
@@ -112,6 +114,9 @@ cdef object _check_token(object t, str argname):
                 f"argument '{argname}': '{type(t).__name__}' object cannot be interpreted as an integer"
             ) from None
     if v < 0 or v >= U32_LIMIT:
+        # the bindings read a C long first, then narrow it to u32
+        if v < -I64_LIMIT or v >= I64_LIMIT:
+            raise OverflowError("Python int too large to convert to C long")
         raise OverflowError("out of range integral type conversion attempted")
     return v
 
@@ -360,9 +365,10 @@ cdef class CoreBPE:
 
         self._matchers = {}
         self._special_regex_cache = {}
-        # The scanner implements exactly the o200k pattern; any other pattern is run
-        # with the regex module, as in the pure backend.
-        if pattern == O200K_PATTERN:
+        # The scanner implements exactly the o200k pattern (with the official tokenizer's
+        # Unicode version, see _unicode_pin); any other pattern is run with the regex
+        # module, as in the pure backend.
+        if pattern == O200K_PATTERN or pattern == pin_pattern(O200K_PATTERN):
             self._regex = None
         else:
             import regex
@@ -629,10 +635,8 @@ cdef class CoreBPE:
 
     def is_special_token(self, token):
         """Return whether *token* is one of the special token ids."""
-        if type(token) is not int:
+        if type(token) is not int or token < 0 or token >= U32_LIMIT:
             _check_token(token, "token")
-        elif token < 0 or token >= U32_LIMIT:
-            raise OverflowError("out of range integral type conversion attempted")
         return token in self._special_ids
 
 

@@ -1,10 +1,11 @@
 """Generate openai_harmony/_unicode_classes.h: per-code-point class flags for the o200k scanner.
 
-The compiled pre-tokenizer (``_tokenizer.pyx``) must split text exactly as ``regex`` does
-with the o200k pattern, so the classes are taken from the ``regex`` module itself: every
-code point 0..0x10FFFF is tested against each character class the pattern uses.  The
-result is a two-level table (block index by ``cp >> 8``, then 256 flag bytes per distinct
-block).  Re-run after upgrading ``regex`` to a new Unicode version:
+The compiled pre-tokenizer (``_tokenizer.pyx``) must split text exactly as the pure backend's
+``regex`` does, so the classes are taken from the ``regex`` module itself: every code point
+0..0x10FFFF is tested against each character class of the o200k pattern, pinned to the
+official tokenizer's Unicode version with ``openai_harmony._unicode_pin.pin_pattern`` (code
+points added after Unicode 16.0 count as unassigned, as in tiktoken).  The result is a
+two-level table (block index by ``cp >> 8``, then 256 flag bytes per distinct block).
 
     python3 scripts/gen_unicode_table.py
 """
@@ -16,6 +17,9 @@ import sys
 
 import regex
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from openai_harmony._unicode_pin import pin_pattern  # noqa: E402
+
 # Each flag is one character class exactly as written in the o200k pattern.
 CLASSES = [
     ("OH_U", r"[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]", "upper-ish run: Lu Lt Lm Lo M"),
@@ -26,6 +30,7 @@ CLASSES = [
     ("OH_O", r"[^\s\p{L}\p{N}]", "punctuation/symbol run"),
 ]
 MAX_CP = 0x110000
+
 BLOCK = 256
 
 
@@ -35,14 +40,14 @@ def classify() -> bytearray:
     flags = bytearray(MAX_CP)
     for bit, (_, cls, _) in enumerate(CLASSES):
         value = 1 << bit
-        for m in regex.finditer(cls + "+", everything):
+        for m in regex.finditer(pin_pattern(cls) + "+", everything):
             for cp in range(m.start(), m.end()):
                 flags[cp] |= value
     # Spot check against single-character matches (finditer spans must agree).
     for cp in range(0, MAX_CP, 97):
         ch = chr(cp)
         for bit, (_, cls, _) in enumerate(CLASSES):
-            assert bool(flags[cp] >> bit & 1) == bool(regex.fullmatch(cls, ch)), (hex(cp), cls)
+            assert bool(flags[cp] >> bit & 1) == bool(regex.fullmatch(pin_pattern(cls), ch)), (hex(cp), cls)
     return flags
 
 

@@ -20,6 +20,7 @@ import pytest
 import regex
 
 from openai_harmony import tokenizer as pure
+from openai_harmony._unicode_pin import UNASSIGNED_IN_ORACLE, pin_pattern
 from openai_harmony.load import O200K_PATTERN, harmony_special_tokens, load_mergeable_ranks
 
 try:
@@ -29,14 +30,17 @@ except ImportError:  # pragma: no cover - depends on the build
         raise
     pytest.skip("compiled tokenizer not built (pure-Python run)", allow_module_level=True)
 
-PATTERN = regex.compile(O200K_PATTERN)
+# The o200k pattern pinned to the official tokenizer's Unicode version (16.0): what both
+# backends must implement.
+PINNED = pin_pattern(O200K_PATTERN)
+PATTERN = regex.compile(PINNED)
 
 
 @pytest.fixture(scope="module")
 def backends():
     ranks = load_mergeable_ranks()
     specials = harmony_special_tokens()
-    return pure.CoreBPE(ranks, specials), compiled.CoreBPE(ranks, specials)
+    return pure.CoreBPE(ranks, specials, PINNED), compiled.CoreBPE(ranks, specials)
 
 
 # -- input generators -------------------------------------------------------------------
@@ -174,6 +178,25 @@ def test_scanner_class_of_sampled_code_points():
         chunk = cps[i : i + 500]
         text = "|".join(rng.choice(probes).format(c=chr(cp)) for cp in chunk)
         assert compiled.o200k_split(text) == PATTERN.findall(text)
+
+
+def test_scanner_newer_unicode_is_unassigned():
+    # Characters added after Unicode 16.0 split like unassigned code points, as in tiktoken.
+    rng = random.Random(23)
+    for lo, hi in UNASSIGNED_IN_ORACLE:
+        for cp in {lo, hi, rng.randint(lo, hi)}:
+            c = chr(cp)
+            text = f"x{c}'s A{c}a 1{c}1 {c}{c}"
+            assert compiled.o200k_split(text) == PATTERN.findall(text)
+            as_unassigned = compiled.o200k_split(text.replace(c, "\u0378"))
+            assert [len(p) for p in compiled.o200k_split(text)] == [len(p) for p in as_unassigned]
+    assert compiled.o200k_split("x\ua7ce's") == ["x", "\ua7ce'", "s"]
+
+
+def test_pinned_pattern_is_recognized():
+    ranks = [bytes([b]) for b in range(256)]
+    tok = compiled.CoreBPE(ranks, {}, PINNED)
+    assert tok.encode_ordinary("x\ua7ce's") == compiled.CoreBPE(ranks, {}).encode_ordinary("x\ua7ce's")
 
 
 def test_scanner_surrogates_raise_like_utf8_encoding():
