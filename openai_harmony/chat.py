@@ -215,6 +215,12 @@ class _Model:
             setattr(out, k, v)
         return out
 
+    def __iter__(self) -> Iterator[Any]:
+        # pydantic models iterate over (field name, value) pairs.
+        if not hasattr(self, "__dataclass_fields__"):
+            return iter(())
+        return iter([(f.name, getattr(self, f.name)) for f in fields(self)])
+
     @classmethod
     def model_validate(cls, obj: Any) -> Any:
         """``obj`` if already an instance, else build one from a mapping of fields."""
@@ -472,6 +478,14 @@ class ChannelConfig(_Model):
         return _dump_fields(self)
 
 
+_SYSTEM_FIELDS = (
+    "model_identity",
+    "reasoning_effort",
+    "conversation_start_date",
+    "knowledge_cutoff",
+    "channel_config",
+    "tools",
+)
 _DEFAULT_IDENTITY = "You are ChatGPT, a large language model trained by OpenAI."
 _DEFAULT_CHANNELS = ("analysis", "commentary", "final")
 _UNSET: Any = object()
@@ -568,18 +582,10 @@ class SystemContent(Content):
     def to_dict(self) -> dict:
         """Dump without None fields, then ``"type": "system_content"``."""
         out: Dict[str, Any] = {}
-        if self.model_identity is not None:
-            out["model_identity"] = self.model_identity
-        if self.reasoning_effort is not None:
-            out["reasoning_effort"] = self.reasoning_effort
-        if self.conversation_start_date is not None:
-            out["conversation_start_date"] = self.conversation_start_date
-        if self.knowledge_cutoff is not None:
-            out["knowledge_cutoff"] = self.knowledge_cutoff
-        if self.channel_config is not None:
-            out["channel_config"] = _dump_value(self.channel_config)
-        if self.tools is not None:
-            out["tools"] = _dump_value(self.tools)
+        for key in _SYSTEM_FIELDS:
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = _dump_value(value)
         out["type"] = "system_content"
         return out
 
@@ -631,10 +637,10 @@ class DeveloperContent(Content):
     def to_dict(self) -> dict:
         """Dump without None fields, then ``"type": "developer_content"``."""
         out: Dict[str, Any] = {}
-        if self.instructions is not None:
-            out["instructions"] = self.instructions
-        if self.tools is not None:
-            out["tools"] = _dump_value(self.tools)
+        for key in ("instructions", "tools"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = _dump_value(value)
         out["type"] = "developer_content"
         return out
 
@@ -776,11 +782,14 @@ class Message(_Model):
     def to_dict(self) -> Dict[str, Any]:
         """Canonical dict: role, name, content list, then the optional header fields."""
         author = self.author
-        out: Dict[str, Any] = {
-            "role": author.role,
-            "name": author.name,
-            "content": [c.to_dict() for c in self.content],
-        }
+        if type(author) is Author:
+            role, name = author.role, author.name
+            if type(name) is not str and name is not None:
+                name = _dump_value(name)
+            out: Dict[str, Any] = {"role": _dump_value(role), "name": name}
+        else:
+            out = dict(author.model_dump())  # same call, same errors as the official
+        out["content"] = [c.to_dict() for c in self.content]
         if self.channel is not None:
             out["channel"] = self.channel
         if self.recipient is not None:

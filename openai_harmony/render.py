@@ -30,7 +30,14 @@ from .chat import (
     ToolNamespaceConfig,
 )
 from .errors import HarmonyError
-from .schema import JsonDumpError, JsonParseError, normalize_json, rust_lines, schema_to_typescript
+from .schema import (
+    JsonDumpError,
+    JsonParseError,
+    has_surrogate,
+    normalize_json,
+    rust_lines,
+    schema_to_typescript,
+)
 
 __all__ = ["Renderer"]
 
@@ -414,9 +421,11 @@ class Renderer:
         if not tools:
             return ""
         parts = ["# Tools"]
-        for key in sorted(tools):
-            if type(key) is not str:
+        for key in tools:
+            # Keys are not rendered, but serde_json still has to accept them.
+            if type(key) is not str or has_surrogate(key):
                 raise _Fallback
+        for key in sorted(tools):
             ns = tools[key]
             if type(ns) is not ToolNamespaceConfig:
                 raise _Fallback

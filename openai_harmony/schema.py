@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any, Dict, List
 
 __all__ = [
@@ -24,6 +25,9 @@ __all__ = [
 ]
 
 _I64_MIN = -(1 << 63)
+# Surrogate code points: json.dumps escapes them, serde_json then joins pairs or refuses.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+has_surrogate = _SURROGATE.search
 _U64_LIMIT = 1 << 64
 
 
@@ -38,7 +42,7 @@ class JsonParseError(ValueError):
 def _key_to_str(key: Any) -> str:
     # json.dumps' conversion of non-string dict keys.
     if isinstance(key, str):
-        return key
+        return _check_str(str.__str__(key))
     if key is True:
         return "true"
     if key is False:
@@ -70,11 +74,11 @@ def normalize_json(value: Any, depth: int = 0) -> Any:
         return value
     tp = type(value)
     if tp is str:
-        return value
+        return _check_str(value)
     if tp is dict:
         out: Dict[str, Any] = {}
         for k, v in value.items():
-            if type(k) is not str:
+            if type(k) is not str or has_surrogate(k):
                 k = _key_to_str(k)
             out[k] = normalize_json(v, depth + 1)
         return out
@@ -86,7 +90,7 @@ def normalize_json(value: Any, depth: int = 0) -> Any:
         return _normalize_float(value)
     # Subclasses are handled the way json's C encoder does.
     if isinstance(value, str):
-        return str.__str__(value)
+        return _check_str(str.__str__(value))
     if isinstance(value, int):
         return _normalize_int(int(value))
     if isinstance(value, float):
@@ -96,6 +100,12 @@ def normalize_json(value: Any, depth: int = 0) -> Any:
     if isinstance(value, (list, tuple)):
         return [normalize_json(v, depth + 1) for v in value]
     raise JsonDumpError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _check_str(value: str) -> str:
+    if has_surrogate(value):
+        raise JsonParseError("surrogate code point")
+    return value
 
 
 def _normalize_int(value: int) -> Any:

@@ -328,18 +328,65 @@ def _unit_enum(v: Any, names: Tuple[str, ...]) -> str:
         expected = ", ".join(f"`{n}`" for n in names)
         raise _TypeErr(f"unknown variant `{v}`, expected one of {expected}")
     if isinstance(v, dict):
-        # {"Variant": ...} maps: only the unit form is valid; keep it simple.
-        raise _TypeErr("invalid type: map, expected unit variant")
+        # serde's externally tagged form {"Variant": null}; unit variants only.
+        if len(v) != 1:
+            raise _TypeErr("invalid value: map, expected map with a single key")
+        ((key, val),) = v.items()
+        name = _unit_enum(key, names) if type(key) is str else key
+        if val is not None:
+            raise _invalid(val, "unit variant")
+        return name
     raise _invalid(v, "string or map")
 
 
-def _struct(v: Any, name: str) -> Dict[str, Any]:
-    if not isinstance(v, dict):
-        if isinstance(v, list):
-            # serde derive structs also accept sequences; the official never produces them.
+class _Fields:
+    """Field access for a struct given as a JSON object or, as serde also allows, as a
+    JSON array of its fields in declaration order."""
+
+    def __init__(self, v: Any, name: str, order: Tuple[str, ...]) -> None:
+        self.name = name
+        self.order = order
+        if isinstance(v, dict):
+            self.items = list(v.items())
+            self.seq = False
+        elif isinstance(v, list):
+            self.items = list(v)
+            self.seq = True
+        else:
             raise _invalid(v, f"struct {name}")
-        raise _invalid(v, f"struct {name}")
-    return v
+
+    def iterate(self) -> List[Tuple[str, Any]]:
+        """(field, value) pairs in decoding order; positional length errors included."""
+        if not self.seq:
+            return self.items
+        n = len(self.order)
+        out = []
+        for i, field in enumerate(self.order):
+            if i >= len(self.items):
+                out.append((None, i))
+                break
+            out.append((field, self.items[i]))
+        if len(self.items) > n:
+            out.append((None, -1))
+        return out
+
+    def length_error(self, i: int) -> _TypeErr:
+        if i < 0:
+            return _TypeErr(f"invalid length {len(self.items)}, expected fewer elements in array")
+        n = len(self.order)
+        return _TypeErr(f"invalid length {i}, expected struct {self.name} with {n} elements")
+
+
+def _struct_fields(v: Any, name: str, order: Tuple[str, ...]) -> List[Tuple[str, Any]]:
+    fields = _Fields(v, name, order)
+    out = []
+    for field, x in fields.iterate():
+        if field is None:
+            # Decode the earlier fields first, then report the length problem.
+            out.append((None, fields.length_error(x)))
+            break
+        out.append((field, x))
+    return out
 
 
 def _missing(field: str) -> _TypeErr:
@@ -360,10 +407,11 @@ def _plain(v: Any) -> Any:
 
 
 def _tool_description(v: Any) -> ToolDescription:
-    d = _struct(v, "ToolDescription")
     name = desc = None
     params = None
-    for k, x in d.items():
+    for k, x in _struct_fields(v, "ToolDescription", ("name", "description", "parameters")):
+        if k is None:
+            raise x
         if k == "name":
             name = _str(x)
         elif k == "description":
@@ -380,10 +428,11 @@ def _tool_description(v: Any) -> ToolDescription:
 
 
 def _namespace(v: Any) -> ToolNamespaceConfig:
-    d = _struct(v, "ToolNamespaceConfig")
     name = desc = None
     tools = None
-    for k, x in d.items():
+    for k, x in _struct_fields(v, "ToolNamespaceConfig", ("name", "description", "tools")):
+        if k is None:
+            raise x
         if k == "name":
             name = _str(x)
         elif k == "description":
@@ -413,9 +462,10 @@ def _tools_map(v: Any) -> Optional[Dict[str, ToolNamespaceConfig]]:
 def _channel_config(v: Any) -> Optional[ChannelConfig]:
     if v is None:
         return None
-    d = _struct(v, "ChannelConfig")
     channels = required = None
-    for k, x in d.items():
+    for k, x in _struct_fields(v, "ChannelConfig", ("valid_channels", "channel_required")):
+        if k is None:
+            raise x
         if k == "valid_channels":
             if not isinstance(x, list):
                 raise _invalid(x, "a sequence")
@@ -476,52 +526,75 @@ def _content(v: Any) -> Any:
     return dc
 
 
-def _message(v: Any) -> Message:
-    """Decode one message; errors carry serde_json's position where it differs from the
-    message end (fields read straight from the stream rather than buffered)."""
-    if not isinstance(v, dict):
-        raise _invalid(v, "struct Message")
-    spans = getattr(v, "spans", {})
+def _error_at(exc: _TypeErr, pos: int) -> _SerdeError:
+    return _SerdeError(str(exc), pos)
+
+
+def _stream_message(p: _Parser) -> Message:
+    """Decode one message straight from the text, in serde_json's order: fields as they
+    come (errors placed where the reader is), buffered author fields at the end."""
+    p.ws()
+    if p.s[p.i : p.i + 1] != "{":
+        start = p.i
+        v = p.value()
+        raise _error_at(_invalid(v, "struct Message"), start if isinstance(v, (list, dict)) else p.i)
+    p.enter()
+    p.i += 1
     contents = None
     channel = recipient = content_type = None
-    # Message fields are read in JSON order; the flattened author is decoded at the end.
-    for k, x in v.items():
-        if k == "content":
-            if type(x) is str:
-                contents = [TextContent(text=x)]
-            elif isinstance(x, list):
-                contents = []
-                for i, c in enumerate(x):
-                    try:
-                        contents.append(_content(c))
-                    except _TypeErr as exc:
-                        # Elements are buffered; the error is placed where the array
-                        # reader stopped: past "]" or at the next element.
-                        if isinstance(x, _Arr):
-                            exc.pos = x.end if i == len(x) - 1 else x.starts[i + 1]
-                        raise
+    buffered: Dict[str, Any] = {}
+    p.ws()
+    if p.s[p.i : p.i + 1] == "}":
+        p.i += 1
+    else:
+        while True:
+            p.ws()
+            if p.s[p.i : p.i + 1] != '"':
+                raise p.err("key must be a string", p.i + 1)
+            key = p.string()
+            p.ws()
+            if p.s[p.i : p.i + 1] != ":":
+                raise p.err("expected `:`", p.i + 1)
+            p.i += 1
+            p.ws()
+            if key == "content":
+                contents = _stream_contents(p)
+            elif key in ("channel", "recipient", "content_type"):
+                start = p.i
+                v = p.value() if p.s[p.i : p.i + 1] not in ("[", "{") else None
+                if p.s[start : start + 1] in ("[", "{"):
+                    raise _error_at(_invalid([] if p.s[start] == "[" else {}, "a string"), start)
+                try:
+                    val = _opt_str(v)
+                except _TypeErr as exc:
+                    raise _error_at(exc, p.i) from None
+                if key == "channel":
+                    channel = val
+                elif key == "recipient":
+                    recipient = val
+                else:
+                    content_type = val
             else:
-                err = _TypeErr(f"invalid type: {_unexpected(x)}, expected string or list of content")
-                err.pos = _scalar_pos(x, spans.get(k))
-                raise err
-        elif k in ("channel", "recipient", "content_type"):
-            try:
-                val = _opt_str(x)
-            except _TypeErr as exc:
-                exc.pos = _scalar_pos(x, spans.get(k))
-                raise
-            if k == "channel":
-                channel = val
-            elif k == "recipient":
-                recipient = val
-            else:
-                content_type = val
-    if contents is None:
-        raise _missing("content")
-    if "role" not in v:
-        raise _missing("role")
-    role = Role(_unit_enum(v["role"], _ROLE_NAMES))
-    name = _opt_str(v.get("name"))
+                buffered[key] = p.value()
+            p.ws()
+            c = p.s[p.i : p.i + 1]
+            p.i += 1
+            if c == ",":
+                continue
+            if c == "}":
+                break
+            raise p.err("expected `,` or `}`")
+    p.depth -= 1
+    end = p.i
+    try:
+        if contents is None:
+            raise _missing("content")
+        if "role" not in buffered:
+            raise _missing("role")
+        role = Role(_unit_enum(buffered["role"], _ROLE_NAMES))
+        name = _opt_str(buffered.get("name"))
+    except _TypeErr as exc:
+        raise _error_at(exc, end) from None
     msg = Message(author=Author(role=role, name=name), content=[])
     msg.content = contents
     msg.channel = channel
@@ -530,11 +603,119 @@ def _message(v: Any) -> Message:
     return msg
 
 
-def _scalar_pos(x: Any, span: Optional[Tuple[int, int]]) -> Optional[int]:
-    # serde_json reports a wrong scalar after reading it, a wrong array/map before it.
-    if span is None:
-        return None
-    return span[0] if isinstance(x, (list, dict)) else span[1]
+def _stream_contents(p: _Parser) -> List[Any]:
+    c = p.s[p.i : p.i + 1]
+    if c == '"':
+        return [TextContent(text=p.string())]
+    if c != "[":
+        start = p.i
+        if c == "{":
+            # The visitor refuses the map as soon as it is opened.
+            p.i += 1
+            p.ws()
+            raise _error_at(_TypeErr("invalid type: map, expected string or list of content"), p.i)
+        v = p.value()
+        raise _error_at(
+            _TypeErr(f"invalid type: {_unexpected(v)}, expected string or list of content"), p.i
+        )
+    p.enter()
+    p.i += 1
+    out: List[Any] = []
+    p.ws()
+    if p.s[p.i : p.i + 1] == "]":
+        p.i += 1
+        p.depth -= 1
+        return out
+    while True:
+        v = p.value()
+        try:
+            out.append(_content(v))
+            failed = None
+        except _TypeErr as exc:
+            failed = exc
+        p.ws()
+        c = p.s[p.i : p.i + 1]
+        p.i += 1
+        if failed is not None:
+            # The array reader stops past "]", or past "," at the next element.
+            if c == ",":
+                p.ws()
+            raise _error_at(failed, p.i)
+        if c == ",":
+            p.ws()
+            continue
+        if c == "]":
+            p.depth -= 1
+            return out
+        raise p.err("expected `,` or `]`")
+
+
+def _stream_conversation(p: _Parser) -> List[Message]:
+    p.ws()
+    if p.s[p.i : p.i + 1] != "{":
+        start = p.i
+        v = p.value()
+        raise _error_at(_invalid(v, "struct Conversation"), start if isinstance(v, (list, dict)) else p.i)
+    p.enter()
+    p.i += 1
+    messages = None
+    p.ws()
+    if p.s[p.i : p.i + 1] == "}":
+        p.i += 1
+    else:
+        while True:
+            p.ws()
+            if p.s[p.i : p.i + 1] != '"':
+                raise p.err("key must be a string", p.i + 1)
+            key = p.string()
+            p.ws()
+            if p.s[p.i : p.i + 1] != ":":
+                raise p.err("expected `:`", p.i + 1)
+            p.i += 1
+            p.ws()
+            if key == "messages":
+                if p.s[p.i : p.i + 1] != "[":
+                    start = p.i
+                    v = p.value()
+                    raise _error_at(_invalid(v, "a sequence"), start if isinstance(v, dict) else p.i)
+                p.enter()
+                p.i += 1
+                messages = []
+                p.ws()
+                if p.s[p.i : p.i + 1] == "]":
+                    p.i += 1
+                else:
+                    while True:
+                        messages.append(_stream_message(p))
+                        p.ws()
+                        c = p.s[p.i : p.i + 1]
+                        p.i += 1
+                        if c == ",":
+                            continue
+                        if c == "]":
+                            break
+                        raise p.err("expected `,` or `]`")
+                p.depth -= 1
+            else:
+                p.value()
+            p.ws()
+            c = p.s[p.i : p.i + 1]
+            p.i += 1
+            if c == ",":
+                continue
+            if c == "}":
+                break
+            raise p.err("expected `,` or `}`")
+    p.depth -= 1
+    if messages is None:
+        raise _error_at(_missing("messages"), p.i)
+    return messages
+
+
+def _finish(p: _Parser) -> None:
+    p.ws()
+    if p.i != len(p.s):
+        raise p.err("trailing characters", p.i + 1)
 
 
 def _where(pos: int) -> str:
@@ -543,28 +724,12 @@ def _where(pos: int) -> str:
 
 def load_conversation(text: str) -> Conversation:
     """Decode conversation JSON like the official bindings, or raise their ValueError."""
+    p = _Parser(text)
     try:
-        data = _parse(text)
+        messages = _stream_conversation(p)
+        _finish(p)
     except _SerdeError as exc:
         raise ValueError(f"invalid conversation JSON: {exc.msg}{_where(exc.pos)}") from None
-    if not isinstance(data, dict):
-        raise ValueError(
-            f"invalid conversation JSON: {_invalid(data, 'struct Conversation')}{_where(len(text))}"
-        )
-    if "messages" not in data:
-        raise ValueError(f"invalid conversation JSON: missing field `messages`{_where(len(text))}")
-    raw = data["messages"]
-    if not isinstance(raw, list):
-        raise ValueError(
-            f"invalid conversation JSON: {_invalid(raw, 'a sequence')}{_where(len(text))}"
-        )
-    messages = []
-    for m in raw:
-        try:
-            messages.append(_message(m))
-        except _TypeErr as exc:
-            pos = exc.pos if exc.pos is not None else getattr(m, "end", len(text))
-            raise ValueError(f"invalid conversation JSON: {exc}{_where(pos)}") from None
     conv = Conversation()
     conv.messages = messages
     return conv
@@ -572,12 +737,10 @@ def load_conversation(text: str) -> Conversation:
 
 def load_message(text: str) -> Message:
     """Decode message JSON like the official bindings, or raise their ValueError."""
+    p = _Parser(text)
     try:
-        data = _parse(text)
+        msg = _stream_message(p)
+        _finish(p)
     except _SerdeError as exc:
         raise ValueError(f"invalid message JSON: {exc.msg}{_where(exc.pos)}") from None
-    try:
-        return _message(data)
-    except _TypeErr as exc:
-        pos = exc.pos if exc.pos is not None else getattr(data, "end", len(text))
-        raise ValueError(f"invalid message JSON: {exc}{_where(pos)}") from None
+    return msg
