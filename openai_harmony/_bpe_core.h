@@ -43,6 +43,20 @@ static inline uint64_t oh_hash_bytes(const uint8_t *p, size_t n) {
     return oh_mix(h);
 }
 
+/* Equality of two n-byte strings without a libc call (pieces are short). */
+static inline int oh_eq(const uint8_t *a, const uint8_t *b, size_t n) {
+    if (n >= 8) {
+        while (n > 8) {
+            if (oh_load64(a) != oh_load64(b)) return 0;
+            a += 8; b += 8; n -= 8;
+        }
+        return oh_load64(a + n - 8) == oh_load64(b + n - 8);
+    }
+    if (n >= 4) return oh_load32(a) == oh_load32(b) && oh_load32(a + n - 4) == oh_load32(b + n - 4);
+    for (size_t i = 0; i < n; i++) if (a[i] != b[i]) return 0;
+    return 1;
+}
+
 /* ------------------------------------------------------------------ vocabulary */
 
 typedef struct {
@@ -52,6 +66,7 @@ typedef struct {
     uint64_t *slots;     /* open addressing: (hash >> 32) << 32 | (rank + 1); 0 = empty */
     uint64_t mask;
     uint32_t byte_rank[256];
+    uint32_t *pair_rank;  /* 65536 entries: rank of each two-byte token, by (b0 << 8) | b1 */
 } oh_vocab;
 
 static inline uint32_t oh_rank_h(const oh_vocab *v, const uint8_t *p, size_t n, uint64_t h) {
@@ -63,7 +78,7 @@ static inline uint32_t oh_rank_h(const oh_vocab *v, const uint8_t *p, size_t n, 
         if ((s >> 32) == tag) {
             uint32_t r = (uint32_t)s - 1;
             uint64_t a = v->off[r];
-            if (v->off[r + 1] - a == n && memcmp(v->data + a, p, n) == 0) return r;
+            if (v->off[r + 1] - a == n && oh_eq(v->data + a, p, n)) return r;
         }
         i = (i + 1) & v->mask;
     }
@@ -142,7 +157,7 @@ static int oh_merge_small(const oh_vocab *v, const uint8_t *p, size_t n, oh_vec 
     size_t m = n, i;
     for (i = 0; i < n; i++) { start[i] = (uint32_t)i; tok[i] = v->byte_rank[p[i]]; }
     start[n] = (uint32_t)n;
-    for (i = 0; i + 1 < n; i++) pair[i] = oh_rank(v, p + i, 2);
+    for (i = 0; i + 1 < n; i++) pair[i] = v->pair_rank[((uint32_t)p[i] << 8) | p[i + 1]];
     pair[n - 1] = OH_NO_RANK;
     while (m > 1) {
         uint32_t best = OH_NO_RANK;
@@ -214,7 +229,7 @@ static int oh_merge_large(const oh_vocab *v, const uint8_t *p, size_t n, oh_vec 
         pair[i] = OH_NO_RANK;
     }
     for (i = 0; i + 1 < n; i++) {
-        uint32_t r = oh_rank(v, p + i, 2);
+        uint32_t r = v->pair_rank[((uint32_t)p[i] << 8) | p[i + 1]];
         pair[i] = r;
         if (r != OH_NO_RANK) heap[hlen++] = ((uint64_t)r << 32) | i;
     }
@@ -272,6 +287,8 @@ static inline int oh_bpe_piece(const oh_vocab *v, const uint8_t *p, size_t n, oh
     if (n == 1) {
         r = v->byte_rank[p[0]];
         if (r == OH_NO_RANK) { err->code = OH_EBYTE; err->byte = p[0]; return -1; }
+    } else if (n == 2) {
+        r = v->pair_rank[((uint32_t)p[0] << 8) | p[1]];
     } else {
         r = oh_rank(v, p, n);
     }
@@ -280,6 +297,7 @@ static inline int oh_bpe_piece(const oh_vocab *v, const uint8_t *p, size_t n, oh
         return 0;
     }
     if (n < OH_SMALL_PIECE) return oh_merge_small(v, p, n, out, err);
+    if (n >= 0xFFFFFFF0u) { err->code = OH_ENOMEM; return -1; } /* positions are 32-bit */
     return oh_merge_large(v, p, n, out, err);
 }
 

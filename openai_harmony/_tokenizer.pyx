@@ -32,6 +32,9 @@ cdef extern from "Python.h":
     PyObject *PyList_GET_ITEM(object, Py_ssize_t)
     void PyList_SET_ITEM(object, Py_ssize_t, PyObject *)
     PyObject *PyLong_FromUnsignedLong(unsigned long) except NULL
+    PyObject *PyTuple_GET_ITEM(object, Py_ssize_t)
+    Py_ssize_t PyTuple_GET_SIZE(object)
+    void Py_INCREF(PyObject *)
     void PyErr_Clear()
 
 cdef extern from "_bpe_core.h" nogil:
@@ -46,6 +49,7 @@ cdef extern from "_bpe_core.h" nogil:
         uint64_t *slots
         uint64_t mask
         uint32_t byte_rank[256]
+        uint32_t *pair_rank
 
     ctypedef struct oh_vec:
         uint32_t *data
@@ -131,11 +135,20 @@ def as_token_list(tokens, argname="tokens"):
     return out
 
 
-cdef object _vec_to_list(oh_vec *v):
-    cdef Py_ssize_t i, n = <Py_ssize_t>v.len
+cdef object _vec_to_list(oh_vec *v, tuple ints):
+    """The ids as a list of ints, shared from *ints* (all ids, prebuilt) where possible."""
+    cdef Py_ssize_t i, n = <Py_ssize_t>v.len, m = PyTuple_GET_SIZE(ints)
+    cdef uint32_t x
+    cdef PyObject *o
     cdef object lst = PyList_New(n)
     for i in range(n):
-        PyList_SET_ITEM(lst, i, PyLong_FromUnsignedLong(v.data[i]))
+        x = v.data[i]
+        if x < m:
+            o = PyTuple_GET_ITEM(ints, x)
+            Py_INCREF(o)
+        else:
+            o = PyLong_FromUnsignedLong(x)
+        PyList_SET_ITEM(lst, i, o)
     return lst
 
 
@@ -271,9 +284,12 @@ cdef class CoreBPE:
     cdef dict _matchers
     cdef object _regex
     cdef dict _special_regex_cache
+    # every id as a ready int: building result lists then allocates nothing per token
+    cdef tuple _ints
 
     def __cinit__(self, *args, **kwargs):
         memset(&self.vocab, 0, sizeof(oh_vocab))
+        self._ints = ()
         self.dec_data = NULL
         self.dec_off = NULL
         self.dec_ok = NULL
@@ -283,6 +299,7 @@ cdef class CoreBPE:
         free(self.vocab.data)
         free(self.vocab.off)
         free(self.vocab.slots)
+        free(self.vocab.pair_rank)
         free(self.dec_data)
         free(self.dec_off)
         free(self.dec_ok)
@@ -290,6 +307,7 @@ cdef class CoreBPE:
     def __init__(self, mergeable_ranks, special_tokens, pattern=O200K_PATTERN):
         cdef Py_ssize_t n = len(mergeable_ranks), i, total = 0, size, tid
         cdef uint64_t slots = 16, pos
+        cdef const uint8_t *first
         cdef int rc
         if self.vocab.data != NULL:
             raise RuntimeError("CoreBPE is already initialized")
@@ -329,6 +347,11 @@ cdef class CoreBPE:
         self.vocab.off[n] = pos
         for i in range(256):
             self.vocab.byte_rank[i] = OH_NO_RANK
+        self.vocab.pair_rank = <uint32_t *>malloc(65536 * sizeof(uint32_t))
+        if self.vocab.pair_rank == NULL:
+            raise MemoryError()
+        for i in range(65536):
+            self.vocab.pair_rank[i] = OH_NO_RANK
         for i in range(n):
             rc = oh_vocab_insert(&self.vocab, <uint32_t>i)
             if rc == 1:
@@ -337,11 +360,14 @@ cdef class CoreBPE:
                 raise MemoryError()
             if self.vocab.off[i + 1] - self.vocab.off[i] == 1:
                 self.vocab.byte_rank[self.vocab.data[self.vocab.off[i]]] = <uint32_t>i
+            elif self.vocab.off[i + 1] - self.vocab.off[i] == 2:
+                first = &self.vocab.data[self.vocab.off[i]]
+                self.vocab.pair_rank[(<uint32_t>first[0] << 8) | first[1]] = <uint32_t>i
 
         # decoder: ranks, then special tokens on top (as the pure backend's list does)
         size = max(n, max(self.special_tokens.values(), default=-1) + 1)
         special_bytes = {tid: text.encode("utf-8") for text, tid in self.special_tokens.items()}
-        total = <Py_ssize_t>pos + sum(len(b) for b in special_bytes.values())
+        total = <Py_ssize_t>self.vocab.off[n] + sum(len(b) for b in special_bytes.values())
         self.dec_size = size
         self.dec_data = <uint8_t *>malloc(total + 1)
         self.dec_off = <uint64_t *>malloc((size + 1) * sizeof(uint64_t))
@@ -363,6 +389,7 @@ cdef class CoreBPE:
                 self.dec_ok[i] = 1
         self.dec_off[size] = pos
 
+        self._ints = tuple(range(size))
         self._matchers = {}
         self._special_regex_cache = {}
         # The scanner implements exactly the o200k pattern (with the official tokenizer's
@@ -442,7 +469,7 @@ cdef class CoreBPE:
                         rc = oh_encode_ordinary(&self.vocab, s, n, &out, &err)
                 if rc:
                     _raise_core_error(&err)
-            return _vec_to_list(&out)
+            return _vec_to_list(&out, self._ints)
         finally:
             free(out.data)
 
@@ -489,7 +516,7 @@ cdef class CoreBPE:
                         rc = oh_encode_with_specials(&self.vocab, &m.m, s, n, &out, &err)
                 if rc:
                     _raise_core_error(&err)
-            return _vec_to_list(&out)
+            return _vec_to_list(&out, self._ints)
         finally:
             free(out.data)
 
@@ -559,7 +586,7 @@ cdef class CoreBPE:
         for i in range(n):
             if batch.rcs[i]:
                 _raise_core_error(&batch.errs[i])
-            out[i] = _vec_to_list(&batch.outs[i])
+            out[i] = _vec_to_list(&batch.outs[i], self._ints)
         return out
 
     # -- decoding ---------------------------------------------------------------
