@@ -413,13 +413,13 @@ class ToolNamespaceConfig(_Model):
 
     name: str
     description: Optional[str] = None
-    tools: List[ToolDescription] = field(default_factory=list)
+    tools: List[ToolDescription]
 
     def __init__(
         self,
         name: str = _REQUIRED,
         description: Optional[str] = None,
-        tools: Sequence[ToolDescription] = (),
+        tools: Sequence[ToolDescription] = _REQUIRED,
         **_extra: Any,
     ):
         self.name = _check_str("ToolNamespaceConfig", "name", name)

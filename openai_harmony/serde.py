@@ -334,7 +334,7 @@ def _unit_enum(v: Any, names: Tuple[str, ...]) -> str:
         ((key, val),) = v.items()
         name = _unit_enum(key, names) if type(key) is str else key
         if val is not None:
-            raise _invalid(val, "unit variant")
+            raise _invalid(val, "unit")
         return name
     raise _invalid(v, "string or map")
 
@@ -445,7 +445,7 @@ def _namespace(v: Any) -> ToolNamespaceConfig:
         raise _missing("name")
     if tools is None:
         raise _missing("tools")
-    ns = ToolNamespaceConfig(name=name, description=desc)
+    ns = ToolNamespaceConfig(name=name, description=desc, tools=[])
     ns.tools = tools
     return ns
 

@@ -27,6 +27,7 @@ import render_corpus  # noqa: E402
 
 SEED = 20250805
 N_RANDOM = 420
+N_MUTATION = 400
 
 TEXTS = [
     "Hello!",
@@ -358,6 +359,53 @@ def schema_goldens(enc, oh, n_schemas: int = 3200, per_message: int = 8) -> list
     return out
 
 
+
+MUTATION_VALUES = [5, -1, 0, 1.5, 1e100, True, False, None, "", "x", "final", "analysis", "user", "bogus", [], ["a"], [1],
+                   {}, {"a": 1}, {"$tuple": ["a", "b"]}, {"$set": [1]}, {"$nan": 1}, "\ud800", "a\ud83d\ude00",
+                   "<|constrain|>json", "all", 2**64, 10**30, "Low", "High", "low", {"$content_base": 1},
+                   ["a", True], {"Low": None}, {"High": 1}, [["x"], True], [["x"]], [["x"], True, 3]]
+MUTATION_PATHS = [
+    ["messages", "M", "channel"], ["messages", "M", "recipient"], ["messages", "M", "content_type"],
+    ["messages", "M", "author", "role"], ["messages", "M", "author", "name"], ["messages", "M", "content"],
+    ["messages", "M", "content", 0], ["messages", "M", "content", 0, "text"],
+    ["messages", 0, "content", 0, "model_identity"], ["messages", 0, "content", 0, "reasoning_effort"],
+    ["messages", 0, "content", 0, "knowledge_cutoff"], ["messages", 0, "content", 0, "conversation_start_date"],
+    ["messages", 0, "content", 0, "channel_config"], ["messages", 0, "content", 0, "tools"],
+    ["messages", 0, "content", 0, "channel_config", "valid_channels"],
+    ["messages", 0, "content", 0, "channel_config", "channel_required"],
+    ["messages", 1, "content", 0, "instructions"], ["messages", 1, "content", 0, "tools"],
+    ["messages", 1, "content", 0, "tools", "functions", "tools"], ["messages", 1, "content", 0, "tools", "functions", "name"],
+    ["messages", 1, "content", 0, "tools", "functions", "description"],
+    ["messages", 1, "content", 0, "tools", "functions", "tools", 0, "parameters"],
+    ["messages", 1, "content", 0, "tools", "functions", "tools", 0, "name"],
+    ["messages", 1, "content", 0, "tools", "functions", "tools", 0, "description"],
+    ["messages", 1, "content", 0, "tools", "functions", "tools", 0, "parameters", "properties", "a", "default"],
+    ["messages", 1, "content", 0, "tools", "functions", "tools", 0, "parameters", "properties", "a", "type"],
+]
+
+
+def mutation_cases(n: int) -> list:
+    """Conversations with 1-3 random unvalidated attribute assignments (invalid objects)."""
+    r = random.Random(SEED + 2)
+    cases = []
+    for _ in range(n):
+        sysm = {"role": "system", "content": [rand_system(r)]}
+        sysm["content"][0]["channel_config"] = {"valid_channels": ["analysis", "final"], "channel_required": True}
+        dev = {"role": "developer", "content": [{"type": "developer_content", "instructions": "hi", "tools": {"functions": {
+            "name": "functions", "description": None, "tools": [{"name": "f", "description": "d", "parameters": {
+                "type": "object", "properties": {"a": {"type": "string", "default": "z"}}}}]}}}]}
+        msgs = [sysm, dev] + [rand_message(r) for _ in range(r.randint(1, 4))]
+        muts = []
+        for _ in range(r.randint(1, 3)):
+            p = [r.randint(2, len(msgs) - 1) if x == "M" else x for x in r.choice(MUTATION_PATHS)]
+            if p[1] >= 2 and "content" in p and len(p) > 3:
+                if not msgs[p[1]]["content"] or msgs[p[1]]["content"][0]["type"] != "text":
+                    continue
+            muts.append([p, r.choice(MUTATION_VALUES)])
+        cases.append({"messages": msgs, "mutations": muts, "completion": [["assistant", "none"], ["user", "keep"]]})
+    return cases
+
+
 def handmade_cases() -> list:
     """Targeted cases: invalid objects (mutations), special values, edge behaviour."""
     user = {"role": "user", "content": [{"type": "text", "text": "hi"}]}
@@ -531,7 +579,7 @@ def main() -> None:
     warnings.simplefilter("ignore")
     enc = oh.load_harmony_encoding(oh.HarmonyEncodingName.HARMONY_GPT_OSS)
     r = random.Random(SEED)
-    specs = handmade_cases() + [rand_case(r) for _ in range(N_RANDOM)]
+    specs = handmade_cases() + [rand_case(r) for _ in range(N_RANDOM)] + mutation_cases(N_MUTATION)
     cases = []
     for i, spec in enumerate(specs):
         cases.append({"id": i, "spec": spec, "results": render_corpus.run_all(spec, oh, enc)})

@@ -129,3 +129,7 @@ EXPRESSIONS += [
 EXPRESSIONS += [
     "DeveloperContent.new().with_function_tools([ToolDescription.new('f', 'd', {'a': 1.0, 'b': 1e100, 'c': 1e-7, 'd': 1e16, 'e': 123456789.0, 'f': 0.0001, 'g': 1.5e300, 'h': -0.0, 'i': 2**64})]).model_dump_json()",
 ]
+INVALID += [
+    "ToolNamespaceConfig(name='x')",
+    "Conversation.from_json('{\"messages\": [{\"role\": \"developer\", \"content\": [{\"type\": \"developer_content\", \"tools\": {\"functions\": {\"name\": \"functions\"}}}]}]}')",
+]
