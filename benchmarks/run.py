@@ -361,7 +361,8 @@ class Runner:
         self.errors: Dict[str, Dict[str, str]] = {w.id: {} for w in plan}
         self.digests: Dict[str, Dict[int, Dict[str, Tuple[str, str]]]] = {w.id: {} for w in plan}
         self.warnings: List[str] = []
-        self.skip: Dict[Tuple[str, str], str] = {}  # (contender, scaling kind) -> reason
+        # (contender, scaling kind) -> (smallest size to skip, reason)
+        self.skip: Dict[Tuple[str, str], Tuple[int, str]] = {}
 
     def _applies(self, w: Workload, c: Contender) -> bool:
         return not (w.harmony_only and c.kind == "tiktoken")
@@ -387,7 +388,10 @@ class Runner:
             self.errors[w.id].setdefault(c.key, res["warning"])
 
     def _scaling_skip(self, w: Workload, c: Contender) -> Optional[str]:
-        return self.skip.get((c.key, w.params["kind"])) if w.op == "encode_single" else None
+        if w.op != "encode_single":
+            return None
+        limit = self.skip.get((c.key, w.params["kind"]))
+        return limit[1] if limit and w.params["size"] >= limit[0] else None
 
     def _update_scaling_skip(self, w: Workload, c: Contender, res: Dict[str, Any]) -> None:
         """Skip bigger sizes of a kind that failed, or whose projected time exceeds the timeout."""
@@ -398,7 +402,7 @@ class Runner:
             return
         key = (c.key, kind)
         if not res.get("ok"):
-            self.skip.setdefault(key, f"skipped: failed at {_size(size)}")
+            self.skip.setdefault(key, (bigger[0], f"skipped: failed at {_size(size)}"))
             return
         per_call = res["seconds"] / max(1, res.get("extra", {}).get("calls", 1))
         exponent = 1.0 if kind == "mixed" else 2.0  # pathological pieces may be quadratic
@@ -412,7 +416,7 @@ class Runner:
         nxt = bigger[0]
         projected = per_call * (nxt / size) ** exponent * max(1, self._total(kind) // nxt)
         if projected > self.cfg["timeout"]:
-            self.skip.setdefault(key, f"skipped: projected {projected:.0f} s at {_size(nxt)} > timeout")
+            self.skip.setdefault(key, (nxt, f"skipped: projected {projected:.0f} s at {_size(nxt)} > timeout"))
 
     def _total(self, kind: str) -> int:
         return self.cfg["scaling_total"] if kind == "mixed" else self.cfg["patho_total"]
