@@ -66,3 +66,20 @@ def test_tables_render():
     md = report.format_markdown(res)
     assert "1.50x PASS" in text and "n/a [1]" in text and "boom | pipe" in text
     assert "| encode, 1 MB mixed text | MB/s |" in md and "boom \\| pipe" in md
+
+
+def test_scaling_skip_only_affects_bigger_sizes():
+    plan, cfg = run.build_plan(quick=False)
+    rows = [w for w in plan if w.id.startswith("patho_letters_")]
+    small, mid = rows[0], rows[1]
+    c = run.Contender("official", "official", sys.executable, "harmony", {})
+    runner = run.Runner(rows, cfg, [c], "/nonexistent")
+    # 100 KB took 3 s per call: quadratic growth projects 300 s at 1 MB, over the timeout.
+    runner._record(small, c, 0, {"ok": True, "seconds": 0.03 * 100, "units": 1.0, "extra": {"calls": 100}})
+    runner._update_scaling_skip(small, c, {"ok": True, "seconds": 3.0, "extra": {"calls": 100}})
+    assert runner._scaling_skip(mid, c) is None
+    res = {"ok": True, "seconds": 30.0, "units": 1.0, "extra": {"calls": 10}}
+    runner._record(mid, c, 0, res)
+    runner._update_scaling_skip(mid, c, res)
+    assert runner._scaling_skip(small, c) is None and runner._scaling_skip(mid, c) is None
+    assert runner._scaling_skip(rows[2], c).startswith("skipped: projected")
