@@ -506,6 +506,7 @@ class Runner:
                 "samples": values, "median": med,
                 "spread": {k: (max(v) - min(v)) / med[k] if len(v) > 1 and med[k] else 0.0 for k, v in values.items()},
                 "ratios": ratios, "verdicts": verdicts, "mismatch": mismatch,
+                "round_ratios": {k: self._round_ratios(w, k) for k in ("compiled", "pure") if k in values},
                 "raw": self.raw[w.id],
             })
         contenders = {c.key: {"label": c.label, "python": c.python, "kind": c.kind, "info": c.info,
@@ -516,6 +517,10 @@ class Runner:
         return dict(meta, contenders=contenders, workloads=out_w, warnings=self.warnings + meta.get("warnings", []))
 
     def _paired_ratio(self, w: Workload, key: str) -> Optional[float]:
+        per = self._round_ratios(w, key)
+        return statistics.median(per) if per else None
+
+    def _round_ratios(self, w: Workload, key: str) -> List[float]:
         """Median over rounds of (ours / reference), oriented so that > 1 means ours is better.
 
         Pairing by round cancels machine-wide slowdowns, since a round measures every
@@ -528,10 +533,8 @@ class Runner:
             return {rnd: statistics.median(vs) for rnd, vs in acc.items()}
 
         ours, ref = per_round(key), per_round(w.reference)
-        pairs = [(ours[r], ref[r]) for r in ours if r in ref and ours[r] > 0 and ref[r] > 0]
-        if not pairs:
-            return None
-        return statistics.median(o / t if w.higher_is_better else t / o for o, t in pairs)
+        pairs = [(ours[r], ref[r]) for r in sorted(ours) if r in ref and ours[r] > 0 and ref[r] > 0]
+        return [o / t if w.higher_is_better else t / o for o, t in pairs]
 
     def _mismatches(self, w: Workload) -> Dict[str, str]:
         """Contenders whose output (or input) digest differs from the reference's, per round."""
