@@ -372,7 +372,8 @@ class _Fields:
 
     def length_error(self, i: int) -> _TypeErr:
         if i < 0:
-            return _TypeErr(f"invalid length {len(self.items)}, expected fewer elements in array")
+            n = len(self.order)
+            return _TypeErr(f"invalid length {len(self.items)}, expected {n} elements in sequence")
         n = len(self.order)
         return _TypeErr(f"invalid length {i}, expected struct {self.name} with {n} elements")
 
