@@ -215,12 +215,6 @@ class _Model:
             setattr(out, k, v)
         return out
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        # Like pydantic: only declared fields can be set (values are not validated).
-        if name not in getattr(type(self), "__dataclass_fields__", ()):
-            raise ValueError(f'"{type(self).__name__}" object has no field "{name}"')
-        object.__setattr__(self, name, value)
-
     def __iter__(self) -> Iterator[Any]:
         # pydantic models iterate over (field name, value) pairs.
         if not hasattr(self, "__dataclass_fields__"):
