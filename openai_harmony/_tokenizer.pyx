@@ -260,6 +260,8 @@ cdef class _Batch:
         cdef Py_ssize_t i
         if lo < 0 or hi > self.n or lo > hi:
             raise IndexError("batch range")
+        if self.vocab == NULL:
+            raise RuntimeError("batch is not set up")
         with nogil:
             for i in range(lo, hi):
                 if self.specials != NULL:
@@ -286,6 +288,8 @@ cdef class CoreBPE:
     cdef dict _special_regex_cache
     # every id as a ready int: building result lists then allocates nothing per token
     cdef tuple _ints
+    cdef frozenset _special_keys
+    cdef object _pattern_text
 
     def __cinit__(self, *args, **kwargs):
         memset(&self.vocab, 0, sizeof(oh_vocab))
@@ -401,6 +405,18 @@ cdef class CoreBPE:
             import regex
 
             self._regex = regex.compile(pattern)
+        self._pattern_text = pattern
+
+    def __reduce__(self):
+        ranks = [PyBytes_FromStringAndSize(<const char *>self.vocab.data + self.vocab.off[i],
+                                          <Py_ssize_t>(self.vocab.off[i + 1] - self.vocab.off[i]))
+                 for i in range(self.vocab.n_tokens)]
+        return (CoreBPE, (ranks, dict(self.special_tokens), self._pattern_text))
+
+    cdef int _ready(self) except -1:
+        if self.vocab.slots == NULL or self.dec_off == NULL:
+            raise RuntimeError("CoreBPE is not initialized")
+        return 0
 
     # -- encoding ---------------------------------------------------------------
 
@@ -451,6 +467,7 @@ cdef class CoreBPE:
         cdef oh_vec out
         cdef oh_err err
         cdef int rc = 0
+        self._ready()
         if self._regex is None:
             s = self._text_utf8(text, &n, None)
         elif not isinstance(text, str):
@@ -484,11 +501,23 @@ cdef class CoreBPE:
         return m
 
     cdef object _allowed(self, allowed_special):
-        specials = self.special_tokens
-        return frozenset(s for s in allowed_special if s in specials)
+        # Same result and errors as frozenset(s for s in allowed_special if s in specials),
+        # in C set operations: the "all specials" case comes as a 1091-item list each call.
+        cdef frozenset keys = self._special_keys
+        if keys is None or len(keys) != len(self.special_tokens):
+            keys = self._special_keys = frozenset(self.special_tokens)
+        if allowed_special is self.special_tokens:
+            # "all special tokens" without building a set per call (frozensets cache
+            # their hash, so the matcher lookup is O(1) too)
+            return keys
+        cdef frozenset allowed = frozenset(allowed_special)
+        if allowed <= keys:
+            return allowed
+        return allowed & keys
 
     def encode(self, text, allowed_special):
         """Encode *text*, turning occurrences of the *allowed_special* strings into their ids."""
+        self._ready()
         cdef frozenset allowed = self._allowed(allowed_special)
         if not allowed:
             return self.encode_ordinary(text)
@@ -540,6 +569,7 @@ cdef class CoreBPE:
 
     def encode_batch(self, texts, allowed_special=frozenset(), num_threads=8):
         """Encode each of *texts* like ``encode``; large batches run in parallel threads."""
+        self._ready()
         texts = list(texts)
         cdef Py_ssize_t n = len(texts), i, t, nthreads
         cdef frozenset allowed = self._allowed(allowed_special)

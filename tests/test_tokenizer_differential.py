@@ -382,3 +382,30 @@ def test_backend_switch_picks_compiled():
 
         assert _backend.CoreBPE is compiled.CoreBPE
     assert sys.modules["openai_harmony._tokenizer"] is compiled
+
+
+def test_all_specials_by_dict_identity(backends):
+    # Passing the tokenizer's own special_tokens dict means "all of them" (fast path).
+    p, c = backends
+    text = "a<|start|>b<|reserved_200100|><|end|>c<|endoftext|>"
+    assert c.encode(text, c.special_tokens) == p.encode(text, p.special_tokens)
+    assert c.encode(text, c.special_tokens) == c.encode(text, set(c.special_tokens))
+
+
+def test_pickle_round_trip(backends):
+    import pickle
+
+    p, c = backends
+    c2 = pickle.loads(pickle.dumps(c))
+    text = CORPUS[-5] + "<|start|>"
+    assert c2.encode(text, {"<|start|>"}) == c.encode(text, {"<|start|>"})
+    assert c2.special_tokens == c.special_tokens
+
+
+def test_uninitialized_object_raises_cleanly():
+    tok = compiled.CoreBPE.__new__(compiled.CoreBPE)
+    for call in (lambda: tok.encode_ordinary("x"), lambda: tok.encode("x", {"a"}), lambda: tok.encode_batch(["x"])):
+        with pytest.raises(RuntimeError):
+            call()
+    with pytest.raises(Exception):
+        tok.decode_bytes([1])
