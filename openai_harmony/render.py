@@ -334,14 +334,14 @@ class Renderer:
                         "SystemContent may only appear in system messages, found in "
                         + _ROLE_DEBUG[role]
                     )
-                out += self._text(self._system_text(c, fn_tools, decoded))
+                out += self._sections(self._system_sections(c, fn_tools, decoded))
             elif tp is DeveloperContent:
                 if role is not Role.DEVELOPER:
                     raise _RenderFail(
                         "DeveloperContent may only appear in developer messages, found in "
                         + _ROLE_DEBUG[role]
                     )
-                out += self._text(self._developer_text(c, decoded))
+                out += self._sections(self._developer_sections(c, decoded))
             else:
                 raise _Fallback
         if role is Role.ASSISTANT and recipient is not None:
@@ -351,7 +351,28 @@ class Renderer:
 
     # -- system / developer contents ---------------------------------------------------
 
-    def _system_text(self, sys: SystemContent, fn_tools: bool, decoded: bool = False) -> str:
+    def _sections(self, sections: List[str]) -> List[int]:
+        """Tokens of the sections joined by blank lines, encoded in cacheable chunks.
+
+        The o200k pre-tokenizer never lets a piece run from a newline into a letter, digit
+        or "#", so the text can be cut right after a blank line that precedes such a
+        character: each chunk then tokenizes exactly as inside the whole text, and the
+        static chunks (tool namespaces, channel lines) come from the cache.
+        """
+        if len(sections) <= 1:
+            return self._text(sections[0]) if sections else []
+        out: List[int] = []
+        buf = sections[0]
+        for sec in sections[1:]:
+            if sec and (sec[0].isalnum() or sec[0] == "#"):
+                out += self._text(buf + "\n\n")
+                buf = sec
+            else:
+                buf = buf + "\n\n" + sec
+        out += self._text(buf)
+        return out
+
+    def _system_sections(self, sys: SystemContent, fn_tools: bool, decoded: bool = False) -> List[str]:
         sections: List[str] = []
         top: List[str] = []
         identity = _opt_str(sys.model_identity)
@@ -377,9 +398,7 @@ class Renderer:
             sections.append("Reasoning: " + effort_text)
         tools = sys.tools
         if tools is not None:
-            text = self._tools_section(tools, decoded)
-            if text:
-                sections.append(text)
+            sections += self._tools_sections(tools, decoded)
         cc = sys.channel_config
         if cc is not None:
             if type(cc) is not ChannelConfig:
@@ -400,9 +419,9 @@ class Renderer:
                         "\nCalls to these tools must go to the commentary channel: 'functions'."
                     )
                 sections.append(header)
-        return "\n\n".join(sections)
+        return sections
 
-    def _developer_text(self, dev: DeveloperContent, decoded: bool = False) -> str:
+    def _developer_sections(self, dev: DeveloperContent, decoded: bool = False) -> List[str]:
         sections: List[str] = []
         instructions = _opt_str(dev.instructions)
         if instructions is not None:
@@ -410,16 +429,15 @@ class Renderer:
             sections.append(instructions)
         tools = dev.tools
         if tools is not None:
-            text = self._tools_section(tools, decoded)
-            if text:
-                sections.append(text)
-        return "\n\n".join(sections)
+            sections += self._tools_sections(tools, decoded)
+        return sections
 
-    def _tools_section(self, tools: Any, decoded: bool = False) -> str:
+    def _tools_sections(self, tools: Any, decoded: bool = False) -> List[str]:
+        """"# Tools" and one text per namespace (sorted by key), or [] without tools."""
         if type(tools) is not dict:
             raise _Fallback
         if not tools:
-            return ""
+            return []
         parts = ["# Tools"]
         for key in tools:
             # Keys are not rendered, but serde_json still has to accept them.
@@ -442,7 +460,7 @@ class Renderer:
                         cache.clear()
                     cache[ns_key] = text
             parts.append(text)
-        return "\n\n".join(parts)
+        return parts
 
 
 def _namespace_key(ns: ToolNamespaceConfig) -> Optional[tuple]:

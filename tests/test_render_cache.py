@@ -70,3 +70,21 @@ def test_mutation_after_render(idx, enc):
     fresh = Renderer(enc._tokenizer).render_conversation(copy.deepcopy(conv))
     assert after == fresh
     assert after != before
+
+
+PIECES = [
+    "", " ", "\n", "\r\n", "/", "//x", "#", "# Tools", "## ns\n", "x.", "x.\n", "x;", "123", "456abc", "a b ", "  ",
+    "Reasoning: high", "ÉCOLE", "ǅungla", "日本語", "\u0301accent", "²", "٣", "\u00a0nbsp", "\x1cfs", "\x85nel",
+    "it's", "'s", "'S", "<|end|>", "😀", "\t", "end\n\n", "x/", "x\n/", "\u2028", "Ⅻ", "ℌ", "_x", "-x", "(x)",
+]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_section_chunking_matches_whole_text(seed, enc):
+    import random
+
+    rng = random.Random(seed)
+    renderer = Renderer(enc._tokenizer)
+    for _ in range(50):
+        sections = ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 3))) for _ in range(rng.randint(1, 6))]
+        assert renderer._sections(sections) == enc._tokenizer.encode_ordinary("\n\n".join(sections)), sections
