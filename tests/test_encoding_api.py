@@ -11,8 +11,10 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
 from pathlib import Path
 from typing import Any, Dict, List
+
 
 import pytest
 
@@ -140,7 +142,7 @@ def test_encode_bad_arguments():
     assert str(info.value) == "invalid allowed_special: TypeError: 'int' object cannot be converted to 'PyString'"
     with pytest.raises(TypeError) as info:
         ENC.encode("x", set())
-    assert str(info.value) == "HarmonyEncoding.encode() takes 2 positional arguments but 3 were given"
+    assert _signature_message(str(info.value)) == "encode() takes 2 positional arguments but 3 were given"
     with pytest.raises(TypeError) as info:
         ENC.encode("x", allowed_special=None)
     assert str(info.value) == "'NoneType' object is not iterable"
@@ -265,6 +267,12 @@ def test_golden_records_cover_api():
     assert len(RECORDS) > 900
 
 
+def _signature_message(message: str) -> str:
+    # Python 3.10+ names the class in call-signature errors ("HarmonyEncoding.encode() takes
+    # ..."); 3.9 does not. The goldens come from 3.11, so compare without the qualifier.
+    return re.sub(r"^[A-Za-z_]\w*\.(?=\w+\(\) )", "", message)
+
+
 @pytest.mark.parametrize("rec", RECORDS, ids=[_id(r) for r in RECORDS])
 def test_golden_record(rec):
     expected = rec["result"]
@@ -277,7 +285,7 @@ def test_golden_record(rec):
         if expected["type"] == "HarmonyError":
             assert isinstance(exc, openai_harmony.HarmonyError)
         if not rec.get("type_only"):
-            assert str(exc) == expected["message"]
+            assert _signature_message(str(exc)) == _signature_message(expected["message"])
         return
     assert expected["t"] != "error", f"expected {expected['type']}: {expected['message']!r}, got {got!r}"
     if isinstance(got, bytes):
