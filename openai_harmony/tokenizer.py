@@ -14,6 +14,7 @@ from typing import AbstractSet, Dict, FrozenSet, Iterable, List, Mapping, Option
 
 import regex
 
+from ._unicode_pin import compile_pinned
 from .errors import HarmonyError
 from .load import O200K_PATTERN
 
@@ -83,7 +84,8 @@ class CoreBPE:
         for text, token_id in self.special_tokens.items():
             decoder[token_id] = text.encode("utf-8")
         self._decoder = decoder
-        self._pattern = regex.compile(pattern)
+        # o200k with the official tokenizer's Unicode version (see _unicode_pin)
+        self._pattern = compile_pinned(pattern)
         self._special_regex_cache: Dict[FrozenSet[str], "regex.Pattern[str]"] = {}
         self._piece_cache: Dict[str, List[int]] = {}
 

@@ -40,7 +40,7 @@ PATTERN = regex.compile(PINNED)
 def backends():
     ranks = load_mergeable_ranks()
     specials = harmony_special_tokens()
-    return pure.CoreBPE(ranks, specials, PINNED), compiled.CoreBPE(ranks, specials)
+    return pure.CoreBPE(ranks, specials), compiled.CoreBPE(ranks, specials)
 
 
 # -- input generators -------------------------------------------------------------------

@@ -19,8 +19,7 @@ import pytest
 
 from openai_harmony import tokenizer as pure
 from openai_harmony.errors import HarmonyError
-from openai_harmony._unicode_pin import pin_pattern
-from openai_harmony.load import O200K_PATTERN, harmony_special_tokens, load_mergeable_ranks
+from openai_harmony.load import harmony_special_tokens, load_mergeable_ranks
 
 try:
     from openai_harmony import _tokenizer as compiled
@@ -34,7 +33,7 @@ except ImportError:  # pragma: no cover - depends on the build
 def backends():
     ranks = load_mergeable_ranks()
     specials = harmony_special_tokens()
-    return pure.CoreBPE(ranks, specials, pin_pattern(O200K_PATTERN)), compiled.CoreBPE(ranks, specials)
+    return pure.CoreBPE(ranks, specials), compiled.CoreBPE(ranks, specials)
 
 
 def outcome(fn: Callable[[], Any]):
