@@ -15,7 +15,6 @@ import re
 from pathlib import Path
 from typing import Any, Dict, List
 
-
 import pytest
 
 import openai_harmony
