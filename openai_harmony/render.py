@@ -45,9 +45,9 @@ _CACHE_LIMIT = 1 << 14
 # Texts longer than this are encoded without caching (rarely repeated, costly to keep).
 _CACHE_MAX_TEXT = 1 << 16
 # Total characters kept as text-cache keys before the cache is emptied.
-_CACHE_MAX_CHARS = 1 << 24
+_CACHE_MAX_CHARS = 1 << 22
 
-_NS_CACHE_LIMIT = 1 << 10
+_NS_CACHE_LIMIT = 1 << 8
 _dumps = json.JSONEncoder().encode
 
 _ROLE_DEBUG = {
