@@ -95,18 +95,36 @@ def _missing(owner: str, name: str) -> ValidationError:
     return ValidationError(f"{owner}.{name}: field required")
 
 
-def _check_str(owner: str, name: str, value: Any) -> str:
+def _lax_str(value: Any) -> Optional[str]:
+    # pydantic's lax str: str subclasses (e.g. str enums) as plain str, UTF-8 bytes decoded.
     if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return None
+
+
+def _check_str(owner: str, name: str, value: Any) -> str:
+    if type(value) is str:
         return value
     if value is _REQUIRED:
         raise _missing(owner, name)
-    raise _fail(owner, name, "a string", value)
+    text = _lax_str(value)
+    if text is None:
+        raise _fail(owner, name, "a string", value)
+    return text
 
 
 def _check_opt_str(owner: str, name: str, value: Any) -> Optional[str]:
-    if value is None or isinstance(value, str):
+    if value is None or type(value) is str:
         return value
-    raise _fail(owner, name, "a string or None", value)
+    text = _lax_str(value)
+    if text is None:
+        raise _fail(owner, name, "a string or None", value)
+    return text
 
 
 def _check_bool(owner: str, name: str, value: Any) -> bool:
@@ -171,11 +189,7 @@ def _as_list(owner: str, name: str, value: Any) -> list:
 
 
 def _check_str_list(owner: str, name: str, value: Any) -> List[str]:
-    items = _as_list(owner, name, value)
-    for item in items:
-        if not isinstance(item, str):
-            raise _fail(owner, f"{name}[]", "a string", item)
-    return items
+    return [_check_str(owner, f"{name}[]", item) for item in _as_list(owner, name, value)]
 
 
 def _check_tools_map(owner: str, value: Any) -> Optional[Dict[str, "ToolNamespaceConfig"]]:

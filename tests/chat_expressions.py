@@ -136,3 +136,33 @@ INVALID += [
 EXPRESSIONS += [
     "(lambda m: (setattr(m, 'channel', 5), m.channel)[1])(Message.from_role_and_content(Role.USER, 'x'))",
 ]
+
+# pydantic lax-mode coercions.
+EXPRESSIONS += [
+    "repr(TextContent(text=b'bytes'))",
+    "repr(TextContent(text=bytearray(b'ba')))",
+    "repr(Author(role=Role.USER, name=b'n'))",
+    "repr(ChannelConfig(valid_channels=('a', 'b'), channel_required='yes'))",
+    "repr(ChannelConfig(valid_channels={'a'}, channel_required=1))",
+    "repr(ChannelConfig(valid_channels=['a'], channel_required=1.0))",
+    "repr(ChannelConfig(valid_channels=['a'], channel_required='off'))",
+    "repr(ChannelConfig(valid_channels=(c for c in 'ab'), channel_required=True))",
+    "repr(ToolDescription(name='f', description='d', parameters=__import__('collections').OrderedDict(a=1)))",
+    "type(ToolDescription(name='f', description='d', parameters=__import__('collections').OrderedDict(a=1)).parameters).__name__",
+    "(lambda d: ToolDescription(name='f', description='d', parameters=d).parameters is d)({'a': 1})",
+    "repr(SystemContent(reasoning_effort='High').reasoning_effort)",
+    "repr(SystemContent(tools={'a': {'name': 'a', 'tools': []}}).tools)",
+    "repr(SystemContent(channel_config={'valid_channels': ['x'], 'channel_required': False}).channel_config)",
+    "repr(Message(author={'role': 'user'}, content=[TextContent(text='x')]))",
+    "repr(Message(author=Author(role='user'), content=(TextContent(text='x'),)))",
+    "repr(Conversation(messages=(Message.from_role_and_content(Role.USER, 'x'),)))",
+    "repr(Author(role=Role.USER, name=Role.TOOL))",
+    "repr(TextContent(text=Role.USER))",
+]
+INVALID += [
+    "TextContent(text=5.5)",
+    "ChannelConfig(valid_channels=['a'], channel_required=2)",
+    "ChannelConfig(valid_channels=['a'], channel_required='maybe')",
+    "ChannelConfig(valid_channels={'a': 1}, channel_required=True)",
+    "SystemContent(reasoning_effort='high')",
+]
