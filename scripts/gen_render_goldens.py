@@ -574,8 +574,7 @@ json.dump(out, sys.stdout)
 def main() -> None:
     import warnings
 
-    import openai_harmony as oh
-
+    oh = _official()
     warnings.simplefilter("ignore")
     enc = oh.load_harmony_encoding(oh.HarmonyEncodingName.HARMONY_GPT_OSS)
     r = random.Random(SEED)
@@ -609,11 +608,20 @@ def main() -> None:
 
 
 
+def _official():
+    """The official package; refuse to record goldens from this checkout by mistake."""
+    import openai_harmony as oh
+
+    if not hasattr(oh, "_PyHarmonyEncoding"):
+        raise SystemExit(f"not the official openai_harmony: {oh.__file__} (run with the oracle, as a script)")
+    return oh
+
+
 def chat_goldens() -> dict:
     """Official results of tests/chat_expressions.py (repr of value or error)."""
     import warnings
 
-    import openai_harmony as oh
+    oh = _official()
     from chat_expressions import EXPRESSIONS, INVALID
 
     warnings.simplefilter("ignore")
