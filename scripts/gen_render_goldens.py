@@ -647,8 +647,9 @@ def chat_goldens() -> dict:
 
 def write_chat_goldens() -> None:
     path = os.path.join(ROOT, "tests", "golden", "render_chat.json")
+    data = chat_goldens()
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(chat_goldens(), fh, ensure_ascii=True, indent=1)
+        json.dump(data, fh, ensure_ascii=True, indent=1)
         fh.write("\n")
     print(f"wrote {path}")
 
