@@ -181,7 +181,7 @@ cdef class _Specials:
         cdef Py_ssize_t count = len(items), total = 0, i
         cdef uint64_t size = 16, h, slot
         cdef bytes b
-        cdef uint32_t L, k
+        cdef uint32_t L
         for b, _ in items:
             total += len(b)
         while size < <uint64_t>(2 * count):
@@ -234,6 +234,9 @@ cdef class _Batch:
     cdef Py_ssize_t n
     cdef const oh_vocab *vocab
     cdef const oh_specials *specials
+    # the texts (owners of the UTF-8 buffers) and the objects owning vocab/specials, kept
+    # alive for as long as any worker thread can still hold this batch
+    cdef public object keep
 
     def __cinit__(self, Py_ssize_t n):
         self.n = n
@@ -421,7 +424,7 @@ cdef class CoreBPE:
     # -- encoding ---------------------------------------------------------------
 
     cdef int _encode_pieces_regex(self, str text, oh_vec *out, oh_err *err) except -1:
-        cdef Py_ssize_t n
+        cdef Py_ssize_t n = 0
         cdef const uint8_t *s
         for piece in self._regex.findall(text):
             s = <const uint8_t *>PyUnicode_AsUTF8AndSize(piece, &n)
@@ -576,13 +579,14 @@ cdef class CoreBPE:
         if self._regex is not None:
             return [self.encode(x, allowed) for x in texts]
         cdef _Batch batch = _Batch(n)
-        cdef Py_ssize_t blen
+        cdef Py_ssize_t blen = 0
         cdef size_t total = 0
         cdef _Specials m = None
         batch.vocab = &self.vocab
         if allowed:
             m = self._matcher(allowed)
             batch.specials = &m.m
+        batch.keep = (texts, self, m)
         for i in range(n):
             batch.texts[i] = self._text_utf8(texts[i], &blen, m)
             batch.lens[i] = <size_t>blen
@@ -627,7 +631,7 @@ cdef class CoreBPE:
         cdef uint32_t *ids = <uint32_t *>malloc(n * sizeof(uint32_t) + 1)
         cdef PyObject *o
         cdef long long v
-        cdef int overflow
+        cdef int overflow = 0
         cdef uint64_t total = 0, a, b
         cdef bytes out
         cdef char *dst
@@ -678,7 +682,7 @@ cdef class CoreBPE:
     def token_bytes(self, token):
         """Return the bytes of one token id."""
         cdef long long v
-        cdef int overflow
+        cdef int overflow = 0
         cdef uint64_t a
         if PyLong_CheckExact(<PyObject *>token):
             v = PyLong_AsLongLongAndOverflow(<PyObject *>token, &overflow)
@@ -720,8 +724,8 @@ cdef extern from *:
 
 
 def o200k_split(text):
-    """The compiled scanner's pieces of *text* (what ``regex.findall(O200K_PATTERN, text)`` gives)."""
-    cdef Py_ssize_t n
+    """The compiled scanner's pieces of *text*: ``regex.findall`` of the pinned o200k pattern."""
+    cdef Py_ssize_t n = 0
     cdef const uint8_t *s = _utf8(text, &n)
     cdef size_t p = 0, e
     cdef bytes raw = PyBytes_FromStringAndSize(<const char *>s, n)
