@@ -426,16 +426,68 @@ static inline size_t oh_scan(const uint8_t *s, size_t n, size_t p) {
     return p + w0; /* unreachable: every character is in one of the classes above */
 }
 
+/* Pieces that need merging repeat in real text (names, identifiers, non-Latin words).
+ * Long texts keep a small direct-mapped cache of them, local to the call (so threads share
+ * nothing): an entry points at the piece's earlier occurrence in the text and at the
+ * tokens it produced in the output, so a hit is a compare and a copy. */
+#define OH_CACHE_BITS 12
+#define OH_CACHE_MIN_TEXT 4096
+
+typedef struct {
+    uint64_t h;
+    size_t src, dst;
+    uint32_t len, cnt;
+} oh_cache_ent;
+
 /* Encode a whole buffer with no special tokens. */
 static int oh_encode_ordinary(const oh_vocab *v, const uint8_t *s, size_t n, oh_vec *out, oh_err *err) {
     size_t p = 0;
+    oh_cache_ent *cache = NULL;
+    int use_cache = n >= OH_CACHE_MIN_TEXT;
+    int rc = 0;
     if (oh_vec_reserve(out, n / 4 + 8)) { err->code = OH_ENOMEM; return -1; }
     while (p < n) {
-        size_t e = oh_scan(s, n, p);
-        if (oh_bpe_piece(v, s + p, e - p, out, err)) return -1;
+        size_t e = oh_scan(s, n, p), len = e - p;
+        if (len <= 2 || len >= 0xFFFFFFFFu) {
+            if (oh_bpe_piece(v, s + p, len, out, err)) { rc = -1; break; }
+        } else {
+            uint64_t h = oh_hash_bytes(s + p, len);
+            uint32_t r = oh_rank_h(v, s + p, len, h);
+            if (r != OH_NO_RANK) {
+                if (oh_vec_push(out, r)) { err->code = OH_ENOMEM; rc = -1; break; }
+            } else {
+                oh_cache_ent *ent = NULL;
+                if (use_cache && !cache) {
+                    cache = (oh_cache_ent *)calloc((size_t)1 << OH_CACHE_BITS, sizeof(oh_cache_ent));
+                    if (!cache) use_cache = 0;
+                }
+                if (cache) {
+                    ent = &cache[h & (((uint64_t)1 << OH_CACHE_BITS) - 1)];
+                    if (ent->cnt && ent->h == h && ent->len == len && oh_eq(s + ent->src, s + p, len)) {
+                        if (oh_vec_reserve(out, ent->cnt)) { err->code = OH_ENOMEM; rc = -1; break; }
+                        memcpy(out->data + out->len, out->data + ent->dst, ent->cnt * sizeof(uint32_t));
+                        out->len += ent->cnt;
+                        p = e;
+                        continue;
+                    }
+                }
+                size_t before = out->len;
+                int m = (len < OH_SMALL_PIECE) ? oh_merge_small(v, s + p, len, out, err)
+                                               : oh_merge_large(v, s + p, len, out, err);
+                if (m) { rc = -1; break; }
+                if (ent) {
+                    ent->h = h;
+                    ent->src = p;
+                    ent->len = (uint32_t)len;
+                    ent->dst = before;
+                    ent->cnt = (uint32_t)(out->len - before);
+                }
+            }
+        }
         p = e;
     }
-    return 0;
+    free(cache);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ special tokens */
