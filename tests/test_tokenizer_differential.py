@@ -409,3 +409,16 @@ def test_uninitialized_object_raises_cleanly():
             call()
     with pytest.raises(Exception):
         tok.decode_bytes([1])
+
+
+def test_repeated_pieces_in_long_text(backends):
+    # Long texts reuse the tokens of pieces merged earlier in the same call.
+    p, c = backends
+    rng = random.Random(29)
+    rare = ["".join(rng.choice("qxzjkvw") for _ in range(rng.randint(3, 12))) for _ in range(300)]
+    rare += ["日本語" * k for k in range(1, 9)] + ["x" * k for k in range(3, 90, 7)]
+    for _ in range(5):
+        text = " ".join(rng.choice(rare) for _ in range(3000))
+        assert c.encode_ordinary(text) == p.encode_ordinary(text)
+        spliced = text[:5000] + "<|end|>" + text[5000:]
+        assert c.encode(spliced, {"<|end|>"}) == p.encode(spliced, {"<|end|>"})
