@@ -183,11 +183,12 @@ static int oh_merge_small(const oh_vocab *v, const uint8_t *p, size_t n, oh_vec 
     return 0;
 }
 
-/* min-heap of (rank << 32 | position) */
+/* 4-ary min-heap of (rank << 32 | position): half the depth of a binary heap, and a
+ * node's children share a cache line. */
 static inline void oh_heap_push(uint64_t *h, size_t *len, uint64_t x) {
     size_t i = (*len)++;
     while (i > 0) {
-        size_t parent = (i - 1) >> 1;
+        size_t parent = (i - 1) >> 2;
         if (h[parent] <= x) break;
         h[i] = h[parent];
         i = parent;
@@ -195,19 +196,25 @@ static inline void oh_heap_push(uint64_t *h, size_t *len, uint64_t x) {
     h[i] = x;
 }
 
+static inline void oh_heap_sift_down(uint64_t *h, size_t n, size_t i, uint64_t x) {
+    for (;;) {
+        size_t c = 4 * i + 1, best, k, end;
+        if (c >= n) break;
+        best = c;
+        end = c + 4 < n ? c + 4 : n;
+        for (k = c + 1; k < end; k++)
+            if (h[k] < h[best]) best = k;
+        if (x <= h[best]) break;
+        h[i] = h[best];
+        i = best;
+    }
+    h[i] = x;
+}
+
 static inline uint64_t oh_heap_pop(uint64_t *h, size_t *len) {
     uint64_t top = h[0];
     uint64_t x = h[--(*len)];
-    size_t n = *len, i = 0;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && h[c + 1] < h[c]) c++;
-        if (x <= h[c]) break;
-        h[i] = h[c];
-        i = c;
-    }
-    if (n) h[i] = x;
+    if (*len) oh_heap_sift_down(h, *len, 0, x);
     return top;
 }
 
@@ -234,19 +241,8 @@ static int oh_merge_large(const oh_vocab *v, const uint8_t *p, size_t n, oh_vec 
         if (r != OH_NO_RANK) heap[hlen++] = ((uint64_t)r << 32) | i;
     }
     /* heapify */
-    for (i = hlen / 2; i-- > 0;) {
-        uint64_t x = heap[i];
-        size_t k = i;
-        for (;;) {
-            size_t c = 2 * k + 1;
-            if (c >= hlen) break;
-            if (c + 1 < hlen && heap[c + 1] < heap[c]) c++;
-            if (x <= heap[c]) break;
-            heap[k] = heap[c];
-            k = c;
-        }
-        heap[k] = x;
-    }
+    if (hlen > 1)
+        for (i = (hlen - 2) / 4 + 1; i-- > 0;) oh_heap_sift_down(heap, hlen, i, heap[i]);
     while (hlen) {
         uint64_t e = oh_heap_pop(heap, &hlen);
         uint32_t r = (uint32_t)(e >> 32);
