@@ -491,7 +491,7 @@ static int oh_encode_ordinary(const oh_vocab *v, const uint8_t *s, size_t n, oh_
 typedef struct {
     uint8_t first[256];   /* bytes that can start an allowed special token */
     uint32_t nlens;
-    uint32_t lens[64];    /* distinct lengths, longest first */
+    uint32_t *lens;       /* distinct lengths, longest first */
     uint32_t count;
     uint8_t *data;
     uint64_t *off;        /* count + 1 */

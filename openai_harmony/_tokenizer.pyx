@@ -63,7 +63,7 @@ cdef extern from "_bpe_core.h" nogil:
     ctypedef struct oh_specials:
         uint8_t first[256]
         uint32_t nlens
-        uint32_t lens[64]
+        uint32_t *lens
         uint32_t count
         uint8_t *data
         uint64_t *off
@@ -172,6 +172,7 @@ cdef class _Specials:
 
     def __dealloc__(self):
         free(self.m.data)
+        free(self.m.lens)
         free(self.m.off)
         free(self.m.ids)
         free(self.m.slots)
@@ -195,8 +196,9 @@ cdef class _Specials:
             raise MemoryError()
         self.m.mask = size - 1
         lens = sorted({len(b) for b, _ in items}, reverse=True)
-        if len(lens) > 64:
-            raise ValueError("too many distinct special token lengths")
+        self.m.lens = <uint32_t *>malloc((len(lens) + 1) * sizeof(uint32_t))
+        if self.m.lens == NULL:
+            raise MemoryError()
         self.m.nlens = len(lens)
         for i, L in enumerate(lens):
             self.m.lens[i] = L

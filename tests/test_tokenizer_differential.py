@@ -422,3 +422,17 @@ def test_repeated_pieces_in_long_text(backends):
         assert c.encode_ordinary(text) == p.encode_ordinary(text)
         spliced = text[:5000] + "<|end|>" + text[5000:]
         assert c.encode(spliced, {"<|end|>"}) == p.encode(spliced, {"<|end|>"})
+
+
+def test_many_special_lengths_and_prefixes():
+    ranks = [bytes([b]) for b in range(256)]
+    specials = {"<" + "x" * k + ">": 256 + k for k in range(100)}
+    specials.update({"ab": 400, "abc": 401, "é!": 402})
+    p = pure.CoreBPE(ranks, specials)
+    c = compiled.CoreBPE(ranks, specials)
+    rng = random.Random(31)
+    names = sorted(specials)
+    for _ in range(300):
+        text = "".join(rng.choice(names + ["a", "b", "c", "<", ">", "x", " ", "é"]) for _ in range(rng.randint(0, 30)))
+        allowed = set(rng.sample(names, rng.randint(1, len(names))))
+        assert c.encode(text, allowed) == p.encode(text, allowed), (text, allowed)
