@@ -294,6 +294,7 @@ cdef class CoreBPE:
     # every id as a ready int: building result lists then allocates nothing per token
     cdef tuple _ints
     cdef frozenset _special_keys
+    cdef object _special_keys_of
     cdef object _pattern_text
 
     def __cinit__(self, *args, **kwargs):
@@ -509,8 +510,9 @@ cdef class CoreBPE:
         # Same result and errors as frozenset(s for s in allowed_special if s in specials),
         # in C set operations: the "all specials" case comes as a 1091-item list each call.
         cdef frozenset keys = self._special_keys
-        if keys is None or len(keys) != len(self.special_tokens):
+        if keys is None or self._special_keys_of is not self.special_tokens or len(keys) != len(self.special_tokens):
             keys = self._special_keys = frozenset(self.special_tokens)
+            self._special_keys_of = self.special_tokens
         if allowed_special is self.special_tokens:
             # "all special tokens" without building a set per call (frozensets cache
             # their hash, so the matcher lookup is O(1) too)
