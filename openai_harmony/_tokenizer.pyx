@@ -2,9 +2,11 @@
 """Compiled byte-pair encoder for o200k_harmony: same API and results as ``tokenizer.py``.
 
 The o200k pre-tokenizer is a hand-written scanner over UTF-8 (``_bpe_core.h``) whose
-character classes come from the ``regex`` module's own tables (``_unicode_classes.h``),
-so both backends split text identically.  Ranks live in a C hash table; encoding runs
-without the GIL, and ``encode_batch`` encodes many texts in parallel threads.
+character classes come from the ``regex`` module's own tables, pinned like the pure
+backend's pattern to the official tokenizer's Unicode version (``_unicode_classes.h``,
+``_unicode_pin.py``), so both backends split text identically.  Ranks live in a C hash
+table; encoding runs without the GIL, and ``encode_batch`` encodes many texts in parallel
+threads.
 """
 
 import operator
