@@ -83,7 +83,7 @@ def build_plan(quick: bool) -> Tuple[List[Workload], Dict[str, Any]]:
         "scaling_sizes": [10 * KB, 100 * KB, 1 * MB] if quick else [10 * KB, 100 * KB, 1 * MB, 10 * MB],
         "scaling_total": 300 * KB if quick else 1 * MB,
         "patho_sizes": [10 * KB, 100 * KB] if quick else [10 * KB, 100 * KB, 1 * MB],
-        "patho_total": 100 * KB if quick else 1 * MB,
+        "patho_total": 100 * KB if quick else 200 * KB,
     }
     eb = cfg["encode_bytes"]
     plan = [
