@@ -69,6 +69,7 @@ class HarmonyEncoding:
         self._name = name
         self._tokenizer = tokenizer
         self._special_regex_cache: Dict[FrozenSet[str], "regex.Pattern[str]"] = {}
+        self._all_specials: FrozenSet[str] = frozenset(tokenizer.special_tokens)
         self._renderer_lock = threading.Lock()
         self._renderer_obj: Optional["Renderer"] = None
 
@@ -122,19 +123,29 @@ class HarmonyEncoding:
         ``disallowed_special`` names those whose text is an error ("all" = every special not
         allowed; ``()`` = none, so their text is encoded as ordinary text).
         """
+        specials = self._tokenizer.special_tokens
         if allowed_special == "all":
-            allowed_special = self.special_tokens_set
-        if disallowed_special == "all":
-            disallowed_special = self.special_tokens_set - set(allowed_special)
+            # The tokenizer's own dict: the compiled backend recognises it without a copy.
+            allowed_special = specials
+            if disallowed_special == "all":
+                disallowed_special = ()
+        elif disallowed_special == "all":
+            if isinstance(allowed_special, (set, frozenset)) and not allowed_special:
+                disallowed_special = self._all_specials  # the default call: no set algebra
+            else:
+                disallowed_special = self.special_tokens_set - set(allowed_special)
         if disallowed_special:
-            found = self._find_disallowed(text, frozenset(disallowed_special))
-            if found is not None:
-                raise _disallowed_special_error(found)
+            # Every special token starts with "<|": text without it cannot contain one.
+            if not (disallowed_special is self._all_specials and isinstance(text, str) and "<|" not in text):
+                found = self._find_disallowed(text, frozenset(disallowed_special))
+                if found is not None:
+                    raise _disallowed_special_error(found)
         # Materialised here, as the official wrapper does: an iterator already consumed by
         # the disallowed computation above then allows nothing, exactly as there.
-        allowed = list(allowed_special)
+        allowed = specials if allowed_special is specials else list(allowed_special)
         _check_text(text)
-        _check_allowed(allowed)
+        if allowed is not specials:
+            _check_allowed(allowed)
         try:
             return self._tokenizer.encode(text, allowed)
         except UnicodeEncodeError:
