@@ -54,6 +54,16 @@ def as_token_list(tokens: Iterable[int], argname: str = "tokens") -> List[int]:
     return out
 
 
+def _check_str(text: object) -> None:
+    # Checked here rather than left to ``regex``, whose wording changes between releases;
+    # the compiled backend raises the same messages.
+    if isinstance(text, str):
+        return
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        raise TypeError("cannot use a string pattern on a bytes-like object")
+    raise TypeError("expected string or buffer")
+
+
 class CoreBPE:
     """Byte-pair encoder/decoder over a rank-ordered token list plus special tokens."""
 
@@ -180,6 +190,8 @@ class CoreBPE:
 
     def encode_ordinary(self, text: str) -> List[int]:
         """Encode *text* as ordinary text: special-token strings are split like any other."""
+        if type(text) is not str:
+            _check_str(text)
         out: List[int] = []
         self._encode_chunk(text, out)
         return out
@@ -197,6 +209,8 @@ class CoreBPE:
 
     def encode(self, text: str, allowed_special: AbstractSet[str]) -> List[int]:
         """Encode *text*, turning occurrences of the *allowed_special* strings into their ids."""
+        if type(text) is not str:
+            _check_str(text)
         allowed = frozenset(s for s in allowed_special if s in self.special_tokens)
         if not allowed:
             return self.encode_ordinary(text)
