@@ -23,6 +23,8 @@ from libc.string cimport memcpy, memset
 from .errors import HarmonyError
 from ._unicode_pin import pin_pattern
 from .load import O200K_PATTERN
+# Argument checks are the error path only: one implementation, shared with the pure backend.
+from .tokenizer import as_token_list, check_token as _check_token
 
 __all__ = ["CoreBPE"]
 
@@ -107,34 +109,6 @@ cdef inline const uint8_t *_utf8(object text, Py_ssize_t *n) except NULL:
     # Raises UnicodeEncodeError for lone surrogates, like the pure backend (the facade
     # repairs the text and retries).
     return <const uint8_t *>PyUnicode_AsUTF8AndSize(text, n)
-
-
-cdef object _check_token(object t, str argname):
-    """The per-item check of ``tokenizer.as_token_list``; returns the integer value."""
-    cdef object v = t
-    if type(t) is not int:
-        try:
-            v = _index(t)
-        except TypeError:
-            raise TypeError(
-                f"argument '{argname}': '{type(t).__name__}' object cannot be interpreted as an integer"
-            ) from None
-    if v < 0 or v >= U32_LIMIT:
-        # the bindings read a C long first, then narrow it to u32
-        if v < -I64_LIMIT or v >= I64_LIMIT:
-            raise OverflowError("Python int too large to convert to C long")
-        raise OverflowError("out of range integral type conversion attempted")
-    return v
-
-
-def as_token_list(tokens, argname="tokens"):
-    """Check *tokens* like the official bindings' ``Vec<u32>`` conversion; return a list."""
-    if isinstance(tokens, (str, bytes)):
-        raise TypeError(f"argument '{argname}': Can't extract `str` to `Vec`")
-    out = list(tokens)
-    for t in out:
-        _check_token(t, argname)
-    return out
 
 
 cdef object _vec_to_list(oh_vec *v, tuple ints):
@@ -695,7 +669,7 @@ cdef class CoreBPE:
             if not overflow and 0 <= v < self.dec_size and self.dec_ok[v]:
                 a = self.dec_off[v]
                 return PyBytes_FromStringAndSize(<char *>self.dec_data + a, self.dec_off[v + 1] - a)
-        value = _check_token(token, "token")
+        value = _check_token(token)
         if value < self.dec_size and self.dec_ok[<Py_ssize_t>value]:
             return self.token_bytes(int(value))
         raise HarmonyError(f"Invalid token for decoding: {token}")
@@ -703,7 +677,7 @@ cdef class CoreBPE:
     def is_special_token(self, token):
         """Return whether *token* is one of the special token ids."""
         if type(token) is not int or token < 0 or token >= U32_LIMIT:
-            _check_token(token, "token")
+            _check_token(token)
         return token in self._special_ids
 
 

@@ -18,7 +18,7 @@ from ._unicode_pin import compile_pinned
 from .errors import HarmonyError
 from .load import O200K_PATTERN
 
-__all__ = ["CoreBPE", "as_token_list"]
+__all__ = ["CoreBPE", "as_token_list", "check_token"]
 
 _NO_RANK = 1 << 62
 # Pieces at least this long are merged with a heap: the simple rescan is O(n^2), which a
@@ -29,28 +29,34 @@ _U32_LIMIT = 1 << 32
 _I64_LIMIT = 1 << 63
 
 
-def as_token_list(tokens: Iterable[int], argname: str = "tokens") -> List[int]:
-    """Check *tokens* the way the official bindings convert to ``Vec<u32>``; return a list.
+def check_token(t: object, argname: str = "token") -> int:
+    """Check one token id the way the official bindings convert to ``u32``; return it as int.
 
     Raises ``TypeError`` for a non-integer and ``OverflowError`` for a value outside u32,
     with the official messages.
     """
+    if type(t) is not int:
+        try:
+            t = operator.index(t)  # type: ignore[arg-type]
+        except TypeError:
+            raise TypeError(
+                f"argument '{argname}': '{type(t).__name__}' object cannot be interpreted as an integer"
+            ) from None
+    if t < 0 or t >= _U32_LIMIT:  # type: ignore[operator]
+        # The bindings read a C long first, then narrow it to u32.
+        if t < -_I64_LIMIT or t >= _I64_LIMIT:  # type: ignore[operator]
+            raise OverflowError("Python int too large to convert to C long")
+        raise OverflowError("out of range integral type conversion attempted")
+    return t  # type: ignore[return-value]
+
+
+def as_token_list(tokens: Iterable[int], argname: str = "tokens") -> List[int]:
+    """Check *tokens* the way the official bindings convert to ``Vec<u32>``; return a list."""
     if isinstance(tokens, (str, bytes)):
         raise TypeError(f"argument '{argname}': Can't extract `str` to `Vec`")
     out = list(tokens)
     for t in out:
-        if type(t) is not int:
-            try:
-                t = operator.index(t)
-            except TypeError:
-                raise TypeError(
-                    f"argument '{argname}': '{type(t).__name__}' object cannot be interpreted as an integer"
-                ) from None
-        if t < 0 or t >= _U32_LIMIT:
-            # The bindings read a C long first, then narrow it to u32.
-            if t < -_I64_LIMIT or t >= _I64_LIMIT:
-                raise OverflowError("Python int too large to convert to C long")
-            raise OverflowError("out of range integral type conversion attempted")
+        check_token(t, argname)
     return out
 
 
@@ -235,7 +241,7 @@ class CoreBPE:
                     return tok
         except (IndexError, TypeError):
             pass
-        as_token_list([token], "token")
+        check_token(token)
         raise HarmonyError(f"Invalid token for decoding: {token}")
 
     def decode_bytes(self, tokens: Iterable[int]) -> bytes:
@@ -261,5 +267,5 @@ class CoreBPE:
     def is_special_token(self, token: int) -> bool:
         """Return whether *token* is one of the special token ids."""
         if type(token) is not int or token < 0 or token >= _U32_LIMIT:
-            as_token_list([token], "token")
+            check_token(token)
         return token in self._special_ids
