@@ -83,3 +83,17 @@ def test_scaling_skip_only_affects_bigger_sizes():
     runner._update_scaling_skip(mid, c, res)
     assert runner._scaling_skip(small, c) is None and runner._scaling_skip(mid, c) is None
     assert runner._scaling_skip(rows[2], c).startswith("skipped: projected")
+
+
+def test_mismatch_against_official_is_flagged():
+    plan, cfg = run.build_plan(quick=True)
+    w = plan[0]
+    cs = {k: run.Contender(k, k, sys.executable, "tiktoken" if k == "tiktoken" else "harmony", {})
+          for k in run.CONTENDER_KEYS}
+    runner = run.Runner([w], cfg, list(cs.values()), "/nonexistent")
+    for key, digest in (("official", "a"), ("tiktoken", "a"), ("compiled", "b"), ("pure", "a")):
+        runner._record(w, cs[key], 0, {"ok": True, "seconds": 1.0, "units": 1.0, "digest": digest,
+                                       "input_digest": "x"})
+    res = runner.results({"date": "d", "mode": "quick", "rounds": 1, "machine": {}, "warnings": []})
+    assert res["workloads"][0]["mismatch"] == {"compiled": "output differs from official's (round 1)"}
+    assert " !" in report.format_text(res)
