@@ -2,7 +2,7 @@
 """Side-by-side benchmarks: our openai_harmony (compiled and pure Python) vs the official
 openai-harmony 0.0.8 and tiktoken 0.14, on the same inputs, in one run.
 
-    python benchmarks/run.py            # full run (~10-15 min on 2 cores)
+    python benchmarks/run.py            # full run (~8 min on 2 cores)
     python benchmarks/run.py --quick    # short run (~1-2 min)
     python benchmarks/run.py --markdown # also print the table as Markdown
 
