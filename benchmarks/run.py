@@ -7,8 +7,8 @@ openai-harmony 0.0.8 and tiktoken 0.14, on the same inputs, in one run.
     python benchmarks/run.py --markdown # also print the table as Markdown
 
 Ours and the official package share the import name ``openai_harmony``, so every contender
-runs in its own long-lived worker process (worker.py) and the runner alternates between them
-round-robin.  See benchmarks/README.md for what each workload measures.  Standard library only.
+runs in its own worker process (worker.py, new ones every round) and the runner alternates
+between them round-robin.  See benchmarks/README.md for what each workload measures.  Standard library only.
 """
 
 from __future__ import annotations
