@@ -99,14 +99,27 @@ cdef class ParserCore:
         _p._eos(self)
         return self
 
-    def feed(self, list tokens):
-        """``process`` each of *tokens* (already checked to be u32 ints)."""
+    def feed(self, tokens):
+        """``process`` each of *tokens*, stopping at the first error."""
+        cdef list toks
         cdef object token
         cdef long long t
-        for token in tokens:
-            t = token
-            self._tokens.append(token)
-            self._step(token, t)
+        cdef int overflow = 0
+        if type(tokens) is not list:
+            # any iterable, consumed lazily like the pure core does
+            for token in tokens:
+                self.process(token)
+            return
+        toks = tokens
+        for token in toks:
+            if type(token) is int:
+                t = PyLong_AsLongLongAndOverflow(token, &overflow)
+                if not overflow and 0 <= t < U32_LIMIT:
+                    self._tokens.append(token)
+                    self._step(token, t)
+                    continue
+            # anything else converts (or fails) exactly as in process()
+            self.process(token)
 
     # -- views (the same as the pure core's) -------------------------------------------
 

@@ -662,12 +662,13 @@ class _PyParserCore:
         return self._header[3] if self._state == CONTENT else None  # type: ignore[index]
 
     def feed(self, tokens: List[int]) -> None:
-        """``process`` each of *tokens* (already checked to be u32 ints)."""
+        """``process`` each of *tokens*, stopping at the first error."""
         process = self.process
         cache = self._cache
         for token in tokens:
-            # inline the common step: plain content text with nothing pending
-            if self._state == CONTENT and not self._pending and token not in STOP_IDS:
+            # inline the common step: plain content text with nothing pending (anything but
+            # an exact int, e.g. True, 5.0 or an unhashable, takes process()'s conversion)
+            if self._state == CONTENT and not self._pending and type(token) is int and token not in STOP_IDS:
                 text = cache.get(token)
                 if text is not None:
                     self._tokens.append(token)
