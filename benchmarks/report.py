@@ -54,7 +54,10 @@ def _ratio_cell(w: Dict[str, Any], key: str) -> str:
     if r is None:
         return ""
     verdict = w["verdicts"].get(key)
-    return f"{r:.2f}x" + (f" {verdict}" if verdict else "")
+    # Three significant digits below 1, so that a ratio just under a target of 0.3 does not
+    # print as "0.30x FAIL".
+    text = f"{r:.3f}x" if r < 1 else f"{r:.2f}x"
+    return text + (f" {verdict}" if verdict else "")
 
 
 def _target_cell(w: Dict[str, Any], key: str) -> str:
