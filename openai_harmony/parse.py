@@ -32,6 +32,7 @@ REPLACEMENT = "\ufffd"
 _CHANNEL_MARKER = "<|channel|>"
 _CONSTRAIN_MARKER = "<|constrain|>"
 _U32_LIMIT = 1 << 32
+_I64_LIMIT = 1 << 63
 
 # State codes of the machine (kept as small ints for the hot path).
 EXPECT_START = 0
@@ -74,6 +75,9 @@ def _token_arg_error(value: Any, argname: str) -> BaseException:
             f"argument '{argname}': '{type(value).__name__}' object cannot be interpreted as an integer"
         )
     if v < 0 or v >= _U32_LIMIT:
+        # the bindings read a C long first, then narrow it to u32
+        if v < -_I64_LIMIT or v >= _I64_LIMIT:
+            return OverflowError("Python int too large to convert to C long")
         return OverflowError("out of range integral type conversion attempted")
     return None  # type: ignore[return-value]
 

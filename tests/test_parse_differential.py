@@ -683,3 +683,58 @@ def test_feed_is_process_until_first_error(enc: Any, pools: Pools, compiled_core
 def _breaking(tokens: List[Any], k: int) -> Any:
     yield from tokens[:k]
     raise ValueError("generator broke")
+
+
+# Recorded from the official package (0.0.8): StreamableParser(enc, None).process(value) on a
+# fresh parser, and parse_messages_from_completion_tokens([200006, value]).  PyO3 reads a C
+# long first (its own overflow message), then narrows to u32.
+_TOO_LARGE = (OverflowError, "Python int too large to convert to C long")
+_OUT_OF_RANGE = (OverflowError, "out of range integral type conversion attempted")
+OFFICIAL_ARG_ERRORS = [
+    (-1, _OUT_OF_RANGE),
+    (2**32, _OUT_OF_RANGE),
+    (2**63 - 1, _OUT_OF_RANGE),
+    (2**63, _TOO_LARGE),
+    (-2**63, _OUT_OF_RANGE),
+    (-2**63 - 1, _TOO_LARGE),
+    (-2**64, _TOO_LARGE),
+    (2**64, _TOO_LARGE),
+    (2**100, _TOO_LARGE),
+    (Idx(2**32), _OUT_OF_RANGE),
+    (Idx(2**64), _TOO_LARGE),
+    (Idx(-2**63 - 1), _TOO_LARGE),
+    (1.5, (TypeError, "argument '{arg}': 'float' object cannot be interpreted as an integer")),
+    (200006.0, (TypeError, "argument '{arg}': 'float' object cannot be interpreted as an integer")),
+    (None, (TypeError, "argument '{arg}': 'NoneType' object cannot be interpreted as an integer")),
+    ("1", (TypeError, "argument '{arg}': 'str' object cannot be interpreted as an integer")),
+]
+
+
+@pytest.mark.parametrize("value,expected", OFFICIAL_ARG_ERRORS, ids=[repr(v) for v, _ in OFFICIAL_ARG_ERRORS])
+def test_argument_errors_match_official(enc: Any, compiled_core: Any, value: Any, expected: tuple) -> None:
+    tok = enc._tokenizer
+    for core in (parse_mod._PyParserCore, compiled_core):
+        p = core(tok, None, True)
+        assert call(p, "process", value) == (expected[0], expected[1].format(arg="token"))
+        assert p.tokens == [] and p.state_data == {"state": "ExpectStart"}
+    want = (expected[0], expected[1].format(arg="tokens"))
+    with pytest.raises(expected[0]) as info:
+        enc.parse_messages_from_completion_tokens([200006, value])
+    assert (type(info.value), str(info.value)) == want
+    with pytest.raises(expected[0]) as info:
+        parse_mod.parse_messages_from_completion_tokens(tok, [200006, value])
+    assert (type(info.value), str(info.value)) == want
+
+
+def test_bool_and_index_tokens_match_official(enc: Any, compiled_core: Any) -> None:
+    # official: True is token 1; an __index__ object is converted
+    tok = enc._tokenizer
+    for core in (parse_mod._PyParserCore, compiled_core):
+        p = core(tok, None, True)
+        assert call(p, "process", True) == (HarmonyError, "Unexpected token 1 while expecting start token 200006")
+        assert p.tokens == [1] and type(p.tokens[0]) is int
+        p = core(tok, None, True)
+        assert call(p, "process", Idx(200006)) == "returned self"
+        assert p.tokens == [200006] and p.state_data == {"state": "Header", "header_tokens": []}
+    with pytest.raises(HarmonyError, match="^Unexpected EOS while waiting for message header to complete$"):
+        enc.parse_messages_from_completion_tokens([200006, True])
