@@ -88,7 +88,7 @@ cdef class ParserCore:
             t = PyLong_AsLongLongAndOverflow(token, &overflow)
         if overflow or t < 0 or t >= U32_LIMIT:
             # not a plain int in u32 range: convert or raise like the official bindings
-            token = _p._as_token(token)
+            token = _p.check_token(token)
             t = token
         self._tokens.append(token)
         self._step(token, t)

@@ -17,6 +17,7 @@ import regex
 from ._backend import CoreBPE
 from .errors import HarmonyError
 from .load import harmony_special_tokens, load_mergeable_ranks
+from .tokenizer import decode_utf8
 
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Literal
@@ -52,14 +53,6 @@ def _replace_surrogates(text: str) -> str:
     # Same repair as tiktoken and the official wrapper: paired surrogates become the
     # character they encode, lone ones become U+FFFD.
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
-def _rust_utf8_error(exc: UnicodeDecodeError) -> str:
-    # The official message is Rust's Utf8Error text; Python reports the same maximal
-    # invalid subpart, so only the wording differs.
-    if exc.reason == "unexpected end of data":
-        return f"incomplete utf-8 byte sequence from index {exc.start}"
-    return f"invalid utf-8 sequence of {exc.end - exc.start} bytes from index {exc.start}"
 
 
 class HarmonyEncoding:
@@ -204,14 +197,7 @@ class HarmonyEncoding:
         """Decode *tokens* to text, raising ``HarmonyError`` on unknown ids or invalid UTF-8."""
         if not isinstance(tokens, list):
             tokens = list(tokens)
-        try:
-            data = self._tokenizer.decode_bytes(tokens)
-        except HarmonyError as exc:
-            raise HarmonyError(f"Could not decode tokens: Invalid token error: {exc}") from None
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise HarmonyError(f"Could not decode tokens: Invalid utf-8 sequence: {_rust_utf8_error(exc)}") from None
+        return decode_utf8(self._tokenizer, tokens)
 
     def is_special_token(self, token: int) -> bool:
         """Return whether *token* is a special token id."""

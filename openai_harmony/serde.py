@@ -9,9 +9,9 @@ are None, no pydantic defaults).
 from __future__ import annotations
 
 import math
-import unicodedata
 from typing import Any, Dict, List, Optional, Tuple
 
+from ._rustfmt import rust_debug_str
 from .schema import format_f64
 from .chat import (
     Author,
@@ -256,33 +256,6 @@ def _rust_float_display(f: float) -> str:
     return format_f64(f)
 
 
-# Rust's Debug escapes non-printable chars and grapheme extenders; approximated by category.
-_RUST_ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp", "Zs", "Mn", "Me"})
-
-
-def _rust_debug_str(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\0":
-            out.append("\\0")
-        elif ch != " " and unicodedata.category(ch) in _RUST_ESCAPED_CATEGORIES:
-            out.append(f"\\u{{{ord(ch):x}}}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
 def _unexpected(v: Any) -> str:
     if v is None:
         return "null"
@@ -293,7 +266,7 @@ def _unexpected(v: Any) -> str:
     if isinstance(v, float):
         return f"floating point `{_rust_float_display(v)}`"
     if isinstance(v, str):
-        return "string " + _rust_debug_str(v)
+        return "string " + rust_debug_str(v)
     if isinstance(v, list):
         return "sequence"
     return "map"
@@ -609,7 +582,6 @@ def _stream_contents(p: _Parser) -> List[Any]:
     if c == '"':
         return [TextContent(text=p.string())]
     if c != "[":
-        start = p.i
         if c == "{":
             # The visitor refuses the map as soon as it is opened.
             p.i += 1

@@ -15,10 +15,11 @@ from typing import AbstractSet, Dict, FrozenSet, Iterable, List, Mapping, Option
 import regex
 
 from ._unicode_pin import compile_pinned
+from ._rustfmt import utf8_error_text
 from .errors import HarmonyError
 from .load import O200K_PATTERN
 
-__all__ = ["CoreBPE", "as_token_list", "check_token"]
+__all__ = ["CoreBPE", "as_token_list", "check_token", "decode_utf8"]
 
 _NO_RANK = 1 << 62
 # Pieces at least this long are merged with a heap: the simple rescan is O(n^2), which a
@@ -58,6 +59,18 @@ def as_token_list(tokens: Iterable[int], argname: str = "tokens") -> List[int]:
     for t in out:
         check_token(t, argname)
     return out
+
+
+def decode_utf8(tokenizer: "CoreBPE", tokens: List[int]) -> str:
+    """Decode *tokens* with either backend's tokenizer; ``HarmonyError`` as the official says it."""
+    try:
+        data = tokenizer.decode_bytes(tokens)
+    except HarmonyError as exc:
+        raise HarmonyError(f"Could not decode tokens: Invalid token error: {exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HarmonyError(f"Could not decode tokens: Invalid utf-8 sequence: {utf8_error_text(data, exc)}") from None
 
 
 def _check_str(text: object) -> None:
