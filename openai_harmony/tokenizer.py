@@ -189,23 +189,33 @@ class CoreBPE:
         return out
 
     def _encode_chunk(self, text: str, out: List[int]) -> None:
-        str_encoder = self._str_encoder
+        pieces = self._pattern.findall(text)
+        # Look every piece up at C speed; only the misses (pieces that need merging) are
+        # visited by Python code, found with list.index, which also runs at C speed.
+        ranks = list(map(self._str_encoder.get, pieces))
+        try:
+            miss = ranks.index(None)
+        except ValueError:
+            out += ranks
+            return
         cache = self._piece_cache
-        append = out.append
-        for piece in self._pattern.findall(text):
-            rank = str_encoder.get(piece)
-            if rank is not None:
-                append(rank)
-                continue
+        start = 0
+        while True:
+            out += ranks[start:miss]
+            piece = pieces[miss]
             toks = cache.get(piece)
-            if toks is not None:
-                out.extend(toks)
-                continue
-            toks = self._merge(piece.encode("utf-8"))
-            if len(cache) >= _CACHE_LIMIT:
-                cache.clear()
-            cache[piece] = toks
-            out.extend(toks)
+            if toks is None:
+                toks = self._merge(piece.encode("utf-8"))
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                cache[piece] = toks
+            out += toks
+            start = miss + 1
+            try:
+                miss = ranks.index(None, start)
+            except ValueError:
+                out += ranks[start:]
+                return
 
     def encode_ordinary(self, text: str) -> List[int]:
         """Encode *text* as ordinary text: special-token strings are split like any other."""
