@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Tuple
 
-__all__ = ["UNASSIGNED_IN_ORACLE", "compile_pinned", "pin_pattern"]
+__all__ = ["UNASSIGNED_IN_ORACLE", "PinnedRegex", "compile_pinned", "pin_pattern"]
 
 #: Inclusive code point ranges that are letters/marks/numbers to ``regex`` (2026.5 knows
 #: Unicode 17.0, 2026.11 Unicode 18.0) but unassigned to the official tokenizer.
@@ -134,7 +134,7 @@ def pin_pattern(pattern: str) -> str:
     return "(?V1)" + "".join(out)
 
 
-class _PinnedRegex:
+class PinnedRegex:
     """``findall`` of the pinned pattern, at the plain pattern's speed for most text.
 
     The set difference makes ``regex`` about twice as slow, and it only matters for text
@@ -148,16 +148,16 @@ class _PinnedRegex:
         import regex
 
         self.pattern = pattern
-        self._plain = regex.compile(pattern)
+        self.plain = regex.compile(pattern)
         excluded = _set_text()
-        self._probe = re.compile(excluded) if excluded else None
-        self._pinned = regex.compile(pin_pattern(pattern)) if excluded else self._plain
+        self.probe = re.compile(excluded) if excluded else None
+        self.pinned = regex.compile(pin_pattern(pattern)) if excluded else self.plain
 
     def findall(self, text: str) -> list:
-        probe = self._probe
+        probe = self.probe
         if probe is not None and isinstance(text, str) and not text.isascii() and probe.search(text):
-            return self._pinned.findall(text)
-        return self._plain.findall(text)
+            return self.pinned.findall(text)
+        return self.plain.findall(text)
 
 
 def compile_pinned(pattern: str):
@@ -168,7 +168,7 @@ def compile_pinned(pattern: str):
     from .load import O200K_PATTERN
 
     if pattern == O200K_PATTERN:
-        return _PinnedRegex(pattern)
+        return PinnedRegex(pattern)
     import regex
 
     return regex.compile(pattern)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import heapq
 import operator
-from typing import AbstractSet, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence
+from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence
 
 import regex
 
-from ._unicode_pin import compile_pinned
+from ._unicode_pin import PinnedRegex, compile_pinned
 from ._rustfmt import utf8_error_text
 from .errors import HarmonyError
 from .load import O200K_PATTERN
@@ -115,6 +115,12 @@ class CoreBPE:
         self._decoder = decoder
         # o200k with the official tokenizer's Unicode version (see _unicode_pin)
         self._pattern = compile_pinned(pattern)
+        if isinstance(self._pattern, PinnedRegex):
+            self._split = self._pattern.plain.findall
+            self._pin_probe = self._pattern.probe
+        else:
+            self._split = self._pattern.findall
+            self._pin_probe = None
         self._special_regex_cache: Dict[FrozenSet[str], "regex.Pattern[str]"] = {}
         self._piece_cache: Dict[str, List[int]] = {}
 
@@ -189,7 +195,13 @@ class CoreBPE:
         return out
 
     def _encode_chunk(self, text: str, out: List[int]) -> None:
-        pieces = self._pattern.findall(text)
+        probe = None if text.isascii() else self._pin_probe
+        if not self._encode_pieces(self._split(text), out, probe):
+            # The text holds a character that the official tokenizer's (older) Unicode
+            # tables leave unassigned: split it again with the pinned pattern.
+            self._encode_pieces(self._pattern.pinned.findall(text), out, None)
+
+    def _encode_pieces(self, pieces: List[str], out: List[int], probe: Any) -> bool:
         # Look every piece up at C speed; only the misses (pieces that need merging) are
         # visited by Python code, found with list.index, which also runs at C speed.
         ranks = list(map(self._str_encoder.get, pieces))
@@ -197,12 +209,18 @@ class CoreBPE:
             miss = ranks.index(None)
         except ValueError:
             out += ranks
-            return
+            return True
+        # No vocabulary token contains a pinned character (a test checks it), so only the
+        # misses need the pinned-character probe.
+        base = len(out)
         cache = self._piece_cache
         start = 0
         while True:
             out += ranks[start:miss]
             piece = pieces[miss]
+            if probe is not None and probe.search(piece):
+                del out[base:]
+                return False
             toks = cache.get(piece)
             if toks is None:
                 toks = self._merge(piece.encode("utf-8"))
@@ -215,7 +233,7 @@ class CoreBPE:
                 miss = ranks.index(None, start)
             except ValueError:
                 out += ranks[start:]
-                return
+                return True
 
     def encode_ordinary(self, text: str) -> List[int]:
         """Encode *text* as ordinary text: special-token strings are split like any other."""

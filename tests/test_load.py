@@ -153,3 +153,19 @@ def test_write_tiktoken_file(tmp_path):
     assert path == os.path.join(str(tmp_path), "o200k_base.tiktoken")
     assert digest == EXPECTED_SHA256
     assert hashlib.sha256(open(path, "rb").read()).hexdigest() == EXPECTED_SHA256
+
+
+def test_no_vocabulary_token_holds_a_pinned_character():
+    # The pure tokenizer probes only the pieces missing from the vocabulary for characters
+    # the official tokenizer treats as unassigned; that is exact only while no token holds one.
+    from openai_harmony._unicode_pin import UNASSIGNED_IN_ORACLE
+
+    pinned = set()
+    for lo, hi in UNASSIGNED_IN_ORACLE:
+        pinned.update(map(chr, range(lo, hi + 1)))
+    offenders = []
+    for rank, tok in enumerate(load.load_mergeable_ranks()):
+        text = tok.decode("utf-8", "ignore")
+        if not text.isascii() and not pinned.isdisjoint(text):
+            offenders.append(rank)
+    assert offenders == []
