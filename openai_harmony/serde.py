@@ -9,7 +9,7 @@ are None, no pydantic defaults).
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ._rustfmt import rust_debug_str
 from .schema import format_f64
@@ -96,17 +96,16 @@ class _Parser:
                 return val
         raise self.err("expected value", i + 1)
 
-    def obj(self) -> _Obj:
-        out = _Obj()
-        out.spans = {}
+    def keys(self) -> Iterator[str]:
+        """Walk the object at the reader (on its ``{``): yield each key with the reader at its
+        value, which the caller must consume; the reader ends after the ``}``."""
         self.enter()
         self.i += 1
         self.ws()
         if self.s[self.i : self.i + 1] == "}":
             self.i += 1
-            out.end = self.i
             self.depth -= 1
-            return out
+            return
         while True:
             self.ws()
             if self.s[self.i : self.i + 1] != '"':
@@ -117,20 +116,27 @@ class _Parser:
                 raise self.err("expected `:`", self.i + 1)
             self.i += 1
             self.ws()
-            start = self.i
-            # serde_json with preserve_order keeps a duplicate key's first position.
-            out[key] = self.value()
-            out.spans[key] = (start, self.i)
+            yield key
             self.ws()
             c = self.s[self.i : self.i + 1]
             self.i += 1
             if c == ",":
                 continue
             if c == "}":
-                out.end = self.i
                 self.depth -= 1
-                return out
+                return
             raise self.err("expected `,` or `}`")
+
+    def obj(self) -> _Obj:
+        out = _Obj()
+        out.spans = {}
+        for key in self.keys():
+            start = self.i
+            # serde_json with preserve_order keeps a duplicate key's first position.
+            out[key] = self.value()
+            out.spans[key] = (start, self.i)
+        out.end = self.i
+        return out
 
     def arr(self) -> List[Any]:
         out = _Arr()
@@ -512,53 +518,29 @@ def _stream_message(p: _Parser) -> Message:
         start = p.i
         v = p.value()
         raise _error_at(_invalid(v, "struct Message"), start if isinstance(v, (list, dict)) else p.i)
-    p.enter()
-    p.i += 1
     contents = None
     channel = recipient = content_type = None
     buffered: Dict[str, Any] = {}
-    p.ws()
-    if p.s[p.i : p.i + 1] == "}":
-        p.i += 1
-    else:
-        while True:
-            p.ws()
-            if p.s[p.i : p.i + 1] != '"':
-                raise p.err("key must be a string", p.i + 1)
-            key = p.string()
-            p.ws()
-            if p.s[p.i : p.i + 1] != ":":
-                raise p.err("expected `:`", p.i + 1)
-            p.i += 1
-            p.ws()
-            if key == "content":
-                contents = _stream_contents(p)
-            elif key in ("channel", "recipient", "content_type"):
-                start = p.i
-                v = p.value() if p.s[p.i : p.i + 1] not in ("[", "{") else None
-                if p.s[start : start + 1] in ("[", "{"):
-                    raise _error_at(_invalid([] if p.s[start] == "[" else {}, "a string"), start)
-                try:
-                    val = _opt_str(v)
-                except _TypeErr as exc:
-                    raise _error_at(exc, p.i) from None
-                if key == "channel":
-                    channel = val
-                elif key == "recipient":
-                    recipient = val
-                else:
-                    content_type = val
+    for key in p.keys():
+        if key == "content":
+            contents = _stream_contents(p)
+        elif key in ("channel", "recipient", "content_type"):
+            start = p.i
+            v = p.value() if p.s[p.i : p.i + 1] not in ("[", "{") else None
+            if p.s[start : start + 1] in ("[", "{"):
+                raise _error_at(_invalid([] if p.s[start] == "[" else {}, "a string"), start)
+            try:
+                val = _opt_str(v)
+            except _TypeErr as exc:
+                raise _error_at(exc, p.i) from None
+            if key == "channel":
+                channel = val
+            elif key == "recipient":
+                recipient = val
             else:
-                buffered[key] = p.value()
-            p.ws()
-            c = p.s[p.i : p.i + 1]
-            p.i += 1
-            if c == ",":
-                continue
-            if c == "}":
-                break
-            raise p.err("expected `,` or `}`")
-    p.depth -= 1
+                content_type = val
+        else:
+            buffered[key] = p.value()
     end = p.i
     try:
         if contents is None:
@@ -629,57 +611,33 @@ def _stream_conversation(p: _Parser) -> List[Message]:
         start = p.i
         v = p.value()
         raise _error_at(_invalid(v, "struct Conversation"), start if isinstance(v, (list, dict)) else p.i)
-    p.enter()
-    p.i += 1
     messages = None
-    p.ws()
-    if p.s[p.i : p.i + 1] == "}":
-        p.i += 1
-    else:
-        while True:
-            p.ws()
-            if p.s[p.i : p.i + 1] != '"':
-                raise p.err("key must be a string", p.i + 1)
-            key = p.string()
-            p.ws()
-            if p.s[p.i : p.i + 1] != ":":
-                raise p.err("expected `:`", p.i + 1)
+    for key in p.keys():
+        if key == "messages":
+            if p.s[p.i : p.i + 1] != "[":
+                start = p.i
+                v = p.value()
+                raise _error_at(_invalid(v, "a sequence"), start if isinstance(v, dict) else p.i)
+            p.enter()
             p.i += 1
+            messages = []
             p.ws()
-            if key == "messages":
-                if p.s[p.i : p.i + 1] != "[":
-                    start = p.i
-                    v = p.value()
-                    raise _error_at(_invalid(v, "a sequence"), start if isinstance(v, dict) else p.i)
-                p.enter()
+            if p.s[p.i : p.i + 1] == "]":
                 p.i += 1
-                messages = []
-                p.ws()
-                if p.s[p.i : p.i + 1] == "]":
-                    p.i += 1
-                else:
-                    while True:
-                        messages.append(_stream_message(p))
-                        p.ws()
-                        c = p.s[p.i : p.i + 1]
-                        p.i += 1
-                        if c == ",":
-                            continue
-                        if c == "]":
-                            break
-                        raise p.err("expected `,` or `]`")
-                p.depth -= 1
             else:
-                p.value()
-            p.ws()
-            c = p.s[p.i : p.i + 1]
-            p.i += 1
-            if c == ",":
-                continue
-            if c == "}":
-                break
-            raise p.err("expected `,` or `}`")
-    p.depth -= 1
+                while True:
+                    messages.append(_stream_message(p))
+                    p.ws()
+                    c = p.s[p.i : p.i + 1]
+                    p.i += 1
+                    if c == ",":
+                        continue
+                    if c == "]":
+                        break
+                    raise p.err("expected `,` or `]`")
+            p.depth -= 1
+        else:
+            p.value()
     if messages is None:
         raise _error_at(_missing("messages"), p.i)
     return messages
