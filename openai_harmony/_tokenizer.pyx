@@ -9,7 +9,6 @@ table; encoding runs without the GIL, and ``encode_batch`` encodes many texts in
 threads.
 """
 
-import operator
 import re
 import threading
 
@@ -96,7 +95,6 @@ cdef enum:
     # encode_batch starts at most one thread per this many bytes.
     BATCH_BYTES_PER_THREAD = 32768
 
-cdef object _index = operator.index
 cdef object _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -650,7 +648,7 @@ cdef class CoreBPE:
         # Slow path: other int-like types, or bad input reported the way the pure backend
         # does (argument conversion errors first, then the first id outside the vocabulary).
         tokens = as_token_list(tokens)
-        values = [_index(t) for t in tokens]
+        values = [_check_token(t) for t in tokens]  # exact ints, also for bools on 3.9
         for t, v in zip(tokens, values):
             if v >= self.dec_size or not self.dec_ok[<Py_ssize_t>v]:
                 raise HarmonyError(f"Invalid token for decoding: {t}")

@@ -38,7 +38,8 @@ def check_token(t: object, argname: str = "token") -> int:
     """
     if type(t) is not int:
         try:
-            t = operator.index(t)  # type: ignore[arg-type]
+            # int(): before Python 3.10, operator.index returns an int subclass (bool) as is.
+            t = int(operator.index(t))  # type: ignore[arg-type]
         except TypeError:
             raise TypeError(
                 f"argument '{argname}': '{type(t).__name__}' object cannot be interpreted as an integer"
