@@ -30,9 +30,20 @@ def test_corpus_size():
     assert len(CASES) >= 400
 
 
+def _version_neutral(obj):
+    # Python 3.13 extends some AttributeError messages; the goldens were recorded on 3.11.
+    if isinstance(obj, dict):
+        return {k: _version_neutral(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_version_neutral(v) for v in obj]
+    if isinstance(obj, str) and obj.endswith(" and no __dict__ for setting new attributes"):
+        return obj[: -len(" and no __dict__ for setting new attributes")]
+    return obj
+
+
 @pytest.mark.parametrize("case", CASES, ids=[str(c["id"]) for c in CASES])
 def test_case(case, enc):
-    ours = run_all(case["spec"], api, enc)
+    ours = _version_neutral(run_all(case["spec"], api, enc))
     expected = case["results"]
     # Compare section by section for readable failures.
     assert ours["to_json"] == expected["to_json"]
