@@ -1,14 +1,18 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
 """Compiled twin of ``parse._PyParserCore``: the token-by-token step of the parser.
 
-Only ``process``/``process_eos``/``feed`` live here; the rare paths (header parsing,
-invalid UTF-8, finishing a message) are the shared functions of ``parse.py``, looked up
-through the module at call time (parse.py imports this module, so no import cycle at load).
+``process``/``process_eos``/``feed`` and the incremental UTF-8 handling of message content
+live here; the rare paths (header parsing, finishing a message) are the shared functions of
+``parse.py``, looked up through the module at call time (parse.py imports this module, so no
+import cycle at load).
 """
 
 from cpython.long cimport PyLong_AsLongLongAndOverflow
 
 from openai_harmony import parse as _p
+from openai_harmony.errors import HarmonyError
+
+cdef str REPLACEMENT = "\ufffd"
 
 cdef enum:
     EXPECT_START = 0
@@ -65,7 +69,7 @@ cdef class ParserCore:
                     self._pieces.append(text)
                     self._delta = text
                     return 0
-            _p._content_slow(self, token)
+            self._content_utf8(token)
         elif self._state == HEADER:
             if t == MESSAGE_ID:
                 _p._enter_content(self)
@@ -78,6 +82,61 @@ cdef class ParserCore:
             self._header_tokens = []
         else:
             raise _p._unexpected_token(token)
+        return 0
+
+    cdef int _content_utf8(self, object token) except -1:
+        """Content token that is not plain cached text: incremental UTF-8 (``parse._content_slow``)."""
+        cdef list utoks = self._utoks
+        cdef bytes data, buf
+        cdef str text, delta
+        cdef Py_ssize_t valid
+        utoks.append(token)
+        try:
+            data = self._tok.decode_bytes(utoks) if len(utoks) > 1 else self._tok.token_bytes(token)
+        except HarmonyError:
+            # an id outside the vocabulary: it stays undecoded until the message ends
+            self._delta = None
+            self._pending = True
+            return 0
+        if not self._ubytes and len(utoks) == 1:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                self._cache[token] = text
+                self._pieces.append(text)
+                self._delta = text
+                utoks.clear()
+                self._pending = False
+                return 0
+        buf = self._ubytes + data
+        try:
+            text = buf.decode("utf-8")
+        except UnicodeDecodeError as e:
+            delta = ""
+            valid = e.start
+            if valid:
+                delta = buf[:valid].decode("utf-8")
+                self._pieces.append(delta)
+            if e.reason == "unexpected end of data" and e.end == len(buf):
+                # the sequence may still complete with the next token
+                self._delta = None
+                buf = buf[valid:]
+            else:
+                # one invalid sequence is replaced per step; later bytes wait for the next token
+                self._pieces.append(REPLACEMENT)
+                delta += REPLACEMENT
+                buf = buf[e.end:]
+            if delta:
+                self._delta = delta
+            self._ubytes = buf
+        else:
+            self._pieces.append(text)
+            self._delta = text
+            self._ubytes = b""
+        utoks.clear()
+        self._pending = len(self._ubytes) > 0
         return 0
 
     def process(self, token):
