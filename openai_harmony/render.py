@@ -11,7 +11,9 @@ cleaned objects (same ``HarmonyError`` / ``RuntimeError``).
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Sequence
+import threading
+from contextlib import contextmanager
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import serde
 from .chat import (
@@ -48,6 +50,8 @@ _CACHE_MAX_TEXT = 1 << 16
 _CACHE_MAX_CHARS = 1 << 22
 
 _NS_CACHE_LIMIT = 1 << 8
+# A batch render encodes its texts in parallel only when they add up to this many characters.
+_PRIME_MIN_CHARS = 1 << 15
 _dumps = json.JSONEncoder().encode
 
 _ROLE_DEBUG = {
@@ -88,9 +92,13 @@ class Renderer:
         self._text_cache_chars = 0
         self._header_cache: Dict[tuple, List[int]] = {}
         self._role_tokens = {r: self._encode(r.value) for r in Role}
+        # Length of "<|start|>assistant": the part of an assistant message the prompt supplies.
+        self._assistant_prefix = 1 + len(self._role_tokens[Role.ASSISTANT])
         self._space = self._encode(" ")
         self._next_role_cache: Dict[str, List[int]] = {}
         self._ns_cache: Dict[tuple, str] = {}
+        # Texts encoded ahead of time by a batch call (see ``primed``), per thread.
+        self._local = threading.local()
 
     # -- public API ------------------------------------------------------------------
 
@@ -162,24 +170,103 @@ class Renderer:
             raise RuntimeError(str(exc)) from None
         return out
 
+    @contextmanager
+    def primed(
+        self, conversations: Sequence[Any], encode_batch: Callable[..., List[List[int]]], num_threads: int
+    ) -> Iterator[None]:
+        """Encode the uncached message texts of *conversations* in one parallel batch.
+
+        Within the block, rendering those conversations on this thread takes the texts'
+        tokens from the batch instead of encoding them one by one; results are identical
+        (the batch encoder is the same tokenizer, run in threads without the GIL).
+        """
+        cache = self._text_cache
+        todo: Dict[str, None] = {}
+        size = 0
+        for conv in conversations:
+            if type(conv) is not Conversation or type(conv.messages) is not list:
+                continue
+            for msg in conv.messages:
+                if type(msg) is not Message or type(msg.content) is not list:
+                    continue
+                for c in msg.content:
+                    if type(c) is TextContent:
+                        text = c.text
+                        if type(text) is str and text not in cache and text not in todo:
+                            todo[text] = None
+                            size += len(text)
+        pre: Optional[Dict[str, List[int]]] = None
+        # Below this many characters a thread costs more than it saves.
+        if size >= _PRIME_MIN_CHARS:
+            texts = list(todo)
+            try:
+                pre = dict(zip(texts, encode_batch(texts, frozenset(), num_threads)))
+            except UnicodeEncodeError:
+                pre = None  # surrogates: those conversations take the slow path anyway
+        local = self._local
+        saved = getattr(local, "pre", None)
+        local.pre = pre
+        try:
+            yield
+        finally:
+            local.pre = saved
+
     # -- conversation level ------------------------------------------------------------
 
+    def render_conversation_for_training_with_mask(
+        self,
+        conversation: Conversation,
+        config: Optional[RenderConversationConfig] = None,
+        train_on: str = "all",
+    ) -> Tuple[List[int], List[int]]:
+        """The tokens of ``render_conversation_for_training`` and a 0/1 loss mask.
+
+        A token is 1 when the model produces it: in each assistant message (all of them, or
+        with ``train_on="last"`` those after the last non-assistant message), everything
+        after the ``<|start|>assistant`` prefix, end token included.
+        """
+        if train_on != "all" and train_on != "last":
+            raise ValueError(f"train_on must be 'all' or 'last', got {train_on!r}")
+        spans: List[Tuple[int, int]] = []
+        messages, out = self._render_conv_messages(conversation, config, True, spans)
+        first = 0
+        if train_on == "last":
+            for idx in range(len(messages) - 1, -1, -1):
+                if messages[idx].author.role is not Role.ASSISTANT:
+                    first = idx + 1
+                    break
+        mask = [0] * len(out)
+        prefix = self._assistant_prefix
+        ends = [start for _, start in spans[1:]] + [len(out)]
+        for (idx, start), end in zip(spans, ends):
+            if idx >= first and messages[idx].author.role is Role.ASSISTANT:
+                lo = start + prefix
+                mask[lo:end] = [1] * (end - lo)
+        return out, mask
+
     def _render_conv(self, conversation: Any, config: Any, training: bool = False) -> List[int]:
+        return self._render_conv_messages(conversation, config, training)[1]
+
+    def _render_conv_messages(
+        self, conversation: Any, config: Any, training: bool, spans: Optional[list] = None
+    ) -> Tuple[List[Message], List[int]]:
         auto_drop = _auto_drop(config)
         try:
             messages = self._regular_conversation(conversation)
-            out = self._render_messages(messages, auto_drop)
+            out = self._render_messages(messages, auto_drop, False, spans)
         except (_Fallback, _RenderFail):
             messages = _serde_conversation(self._slow_conversation(conversation))
+            if spans is not None:
+                del spans[:]
             try:
-                out = self._render_messages(messages, auto_drop, True)
+                out = self._render_messages(messages, auto_drop, True, spans)
             except _RenderFail as exc:
                 raise RuntimeError(str(exc)) from None
         if training and messages:
             last = messages[-1]
             if last.author.role is Role.ASSISTANT and last.channel == "final" and out:
                 out[-1] = self._return
-        return out
+        return messages, out
 
     @staticmethod
     def _regular_conversation(conversation: Any) -> List[Message]:
@@ -210,8 +297,13 @@ class Renderer:
         return toks
 
     def _render_messages(
-        self, messages: Sequence[Message], auto_drop: bool, decoded: bool = False
+        self,
+        messages: Sequence[Message],
+        auto_drop: bool,
+        decoded: bool = False,
+        spans: Optional[list] = None,
     ) -> List[int]:
+        """Tokens of the kept messages; *spans* gets (message index, start) for each."""
         fn_tools = False
         last_assistant_final = False
         seen_assistant = False
@@ -242,6 +334,8 @@ class Renderer:
         for idx, msg in enumerate(messages):
             if drop and idx < first_final and msg.channel == "analysis":
                 continue
+            if spans is not None:
+                spans.append((idx, len(out)))
             render(msg, fn_tools, out, decoded)
         return out
 
@@ -250,8 +344,11 @@ class Renderer:
     def _text(self, text: str) -> List[int]:
         toks = self._text_cache.get(text)
         if toks is None:
+            pre = getattr(self._local, "pre", None)
             try:
-                toks = self._encode(text)
+                toks = pre.get(text) if pre else None
+                if toks is None:
+                    toks = self._encode(text)
             except UnicodeEncodeError:
                 # Surrogates: serde_json would join pairs or reject lone ones.
                 raise _Fallback from None
@@ -269,6 +366,10 @@ class Renderer:
         if type(author) is not Author:
             raise _Fallback
         role = author.role
+        # Before the cache: a plain "assistant" string hashes like Role.ASSISTANT, but the
+        # later `is Role...` checks need the enum, so such a message takes the slow path.
+        if type(role) is not Role:
+            raise _Fallback
         name = author.name
         key = (role, name, recipient, channel, content_type)
         try:
@@ -277,8 +378,6 @@ class Renderer:
             raise _Fallback from None
         if toks is not None:
             return toks
-        if type(role) is not Role:
-            raise _Fallback
         for v in (name, recipient, channel, content_type):
             if v is not None and type(v) is not str:
                 raise _Fallback

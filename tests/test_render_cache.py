@@ -88,3 +88,16 @@ def test_section_chunking_matches_whole_text(seed, enc):
     for _ in range(50):
         sections = ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 3))) for _ in range(rng.randint(1, 6))]
         assert renderer._sections(sections) == enc._tokenizer.encode_ordinary("\n\n".join(sections)), sections
+
+
+def test_plain_string_role_after_cached_enum_role():
+    # "assistant" hashes like Role.ASSISTANT, so the header cache must not let a plain
+    # string role through the fast path: the official renders via JSON, where it is the
+    # assistant role, and the final message of a training render ends in <|return|>.
+    enc = load_harmony_encoding(HarmonyEncodingName.HARMONY_GPT_OSS)
+    msg = Message.from_role_and_content(Role.ASSISTANT, "hi").with_channel("final")
+    convo = Conversation.from_messages([Message.from_role_and_content(Role.USER, "q"), msg])
+    expected = enc.render_conversation_for_training(convo)
+    assert expected[-1] == 200002
+    msg.author.role = "assistant"
+    assert enc.render_conversation_for_training(convo) == expected
