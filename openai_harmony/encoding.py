@@ -10,7 +10,22 @@ from __future__ import annotations
 import functools
 import threading
 from enum import Enum
-from typing import TYPE_CHECKING, AbstractSet, Collection, Dict, FrozenSet, List, Optional, Sequence, Union
+from typing import (
+    TYPE_CHECKING,
+    AbstractSet,
+    Any,
+    Callable,
+    Collection,
+    Dict,
+    FrozenSet,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    Union,
+)
 
 import regex
 
@@ -269,6 +284,99 @@ class HarmonyEncoding:
 
         return parse_messages_from_completion_tokens(self._tokenizer, tokens, role, strict=strict)
 
+    # -- training and batches (additions over the official API) -------------------------
+
+    def render_conversation_for_training_with_mask(
+        self,
+        conversation: "Conversation",
+        config: Optional["RenderConversationConfig"] = None,
+        *,
+        train_on: str = "all",
+    ) -> Tuple[List[int], List[int]]:
+        """Return ``(tokens, mask)``: the training tokens and a same-length 0/1 loss mask.
+
+        ``tokens`` equals ``render_conversation_for_training(conversation, config)``. A mask
+        entry is 1 for the tokens the model produced: in each assistant message, everything
+        after ``<|start|>assistant`` up to and including its end token. With
+        ``train_on="last"`` only the final assistant turn (the messages after the last
+        non-assistant message) is 1.
+        """
+        return self._renderer.render_conversation_for_training_with_mask(conversation, config, train_on)
+
+    def render_conversations_for_training(
+        self,
+        conversations: Iterable["Conversation"],
+        config: Optional["RenderConversationConfig"] = None,
+        *,
+        num_threads: int = 8,
+    ) -> List[List[int]]:
+        """``render_conversation_for_training`` of each conversation, texts encoded in parallel."""
+        r = self._renderer
+        return self._render_batch(conversations, num_threads, lambda c: r.render_conversation_for_training(c, config))
+
+    def render_conversations_for_training_with_mask(
+        self,
+        conversations: Iterable["Conversation"],
+        config: Optional["RenderConversationConfig"] = None,
+        *,
+        train_on: str = "all",
+        num_threads: int = 8,
+    ) -> List[Tuple[List[int], List[int]]]:
+        """``render_conversation_for_training_with_mask`` of each conversation, in one batch."""
+        if train_on != "all" and train_on != "last":
+            raise ValueError(f"train_on must be 'all' or 'last', got {train_on!r}")
+        r = self._renderer
+        return self._render_batch(
+            conversations, num_threads, lambda c: r.render_conversation_for_training_with_mask(c, config, train_on)
+        )
+
+    def render_conversations_for_completion(
+        self,
+        conversations: Iterable["Conversation"],
+        next_turn_role: "Role",
+        config: Optional["RenderConversationConfig"] = None,
+        *,
+        num_threads: int = 8,
+    ) -> List[List[int]]:
+        """``render_conversation_for_completion`` of each conversation, texts encoded in parallel."""
+        r = self._renderer
+        return self._render_batch(
+            conversations, num_threads, lambda c: r.render_conversation_for_completion(c, next_turn_role, config)
+        )
+
+    def decode_batch(
+        self, batch: Iterable[Sequence[int]], *, errors: str = "replace", num_threads: int = 8
+    ) -> List[str]:
+        """``decode`` of each token list (*num_threads* is accepted for symmetry with ``encode_batch``)."""
+        _check_num_threads(num_threads)
+        if isinstance(batch, (str, bytes)):
+            raise TypeError(f"decode_batch takes a sequence of token lists, not {type(batch).__name__}")
+        return [self.decode(tokens, errors) for tokens in batch]
+
+    def _render_batch(self, conversations: Iterable[Any], num_threads: int, render_one: Callable[[Any], _T]) -> List[_T]:
+        _check_num_threads(num_threads)
+        if isinstance(conversations, (str, bytes)):
+            raise TypeError(
+                f"expected an iterable of Conversation objects, got {type(conversations).__name__}"
+            )
+        convs = list(conversations)
+        batch = getattr(self._tokenizer, "encode_batch", None)
+        if batch is None or num_threads == 1:
+            return [render_one(c) for c in convs]
+        renderer = self._renderer
+        out: List[_T] = []
+        # Chunks bound the memory of the pre-encoded texts.
+        for lo in range(0, len(convs), _RENDER_CHUNK):
+            chunk = convs[lo : lo + _RENDER_CHUNK]
+            with renderer.primed(chunk, batch, num_threads):
+                out.extend(render_one(c) for c in chunk)
+        return out
+
+    def __reduce__(self) -> Tuple[Any, Tuple[str]]:
+        # Pickled by name: unpickling returns the process's shared encoding, so workers
+        # (multiprocessing, DataLoader, dataset engines) never ship the vocabulary.
+        return (load_harmony_encoding, (self._name,))
+
 
 def _check_text(text: object) -> None:
     if not isinstance(text, str):
@@ -281,6 +389,17 @@ def _check_allowed(allowed_special: AbstractSet[str]) -> None:
             raise ValueError(
                 f"invalid allowed_special: TypeError: '{type(s).__name__}' object cannot be converted to 'PyString'"
             )
+
+
+def _check_num_threads(num_threads: object) -> None:
+    if type(num_threads) is not int:
+        raise TypeError(f"argument 'num_threads': expected int, got {type(num_threads).__name__}")
+    if num_threads < 1:
+        raise ValueError(f"argument 'num_threads': must be at least 1, got {num_threads}")
+
+
+_RENDER_CHUNK = 1024
+_T = TypeVar("_T")
 
 
 def _has_surrogate(text: str) -> bool:
