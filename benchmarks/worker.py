@@ -173,6 +173,20 @@ def run_workload(c: Contender, name: str, p: Dict[str, Any]) -> Dict[str, Any]:
             secs, toks = _timed(lambda: [enc.render_conversation_for_training(cv) for cv in convs])
         return {"seconds": secs, "units": len(convs), "digest": _tokens_digest(toks),
                 "input_digest": data["input_digest"], "extra": {"tokens": sum(map(len, toks))}}
+    if name == "render_training_batch":
+        # What a training pipeline needs: tokens plus loss masks for a batch of conversations.
+        # The official package has neither masks nor batches: its closest equivalent is a
+        # loop of render_conversation_for_training (the digest covers the tokens only).
+        data = c.conversations(p["n"], p.get("cseed", _CONVO_SEED))
+        enc, convs = c.enc, data["training"]
+        batch = getattr(enc, "render_conversations_for_training_with_mask", None)
+        if batch is not None:
+            secs, pairs = _timed(lambda: batch(convs))
+            toks = [t for t, _ in pairs]
+        else:
+            secs, toks = _timed(lambda: [enc.render_conversation_for_training(cv) for cv in convs])
+        return {"seconds": secs, "units": len(convs), "digest": _tokens_digest(toks),
+                "input_digest": data["input_digest"], "extra": {"tokens": sum(map(len, toks))}}
     if name == "parse":
         data = c.conversations(p["n"], p.get("cseed", _CONVO_SEED))
         seqs = data["parse_tokens"]
