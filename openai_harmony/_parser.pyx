@@ -52,10 +52,14 @@ cdef class ParserCore:
     cdef public Py_ssize_t _ct_n
     cdef public str _text
     cdef public Py_ssize_t _text_n
+    cdef public bint _recover
+    cdef public list _issues
+    cdef public list _spans
+    cdef public Py_ssize_t _seg
     cdef object __weakref__
 
-    def __init__(self, tokenizer, role, strict):
-        _p._init_core(self, tokenizer, role, strict)
+    def __init__(self, tokenizer, role, strict, recover=False):
+        _p._init_core(self, tokenizer, role, strict, recover)
 
     cdef int _step(self, object token, long long t) except -1:
         cdef object text
@@ -69,19 +73,27 @@ cdef class ParserCore:
                     self._pieces.append(text)
                     self._delta = text
                     return 0
+            if t == START_ID and self._recover:
+                # recovering parsers never cache <|start|>, so it always gets here
+                _p._recover_content_start(self)
+                return 0
             self._content_utf8(token)
         elif self._state == HEADER:
             if t == MESSAGE_ID:
                 _p._enter_content(self)
             elif not self._strict and _is_stop(t):
                 _p._recover_header(self)
+            elif t == START_ID and self._recover:
+                _p._recover_header_start(self)
             else:
                 self._header_tokens.append(token)
         elif t == START_ID:
             self._state = HEADER
             self._header_tokens = []
+            if self._recover:
+                _p._open_message(self)
         else:
-            raise _p._unexpected_token(token)
+            _p._stray_token(self, token)
         return 0
 
     cdef int _content_utf8(self, object token) except -1:
@@ -233,3 +245,13 @@ cdef class ParserCore:
     def current_channel(self):
         """Channel of the current message, if known."""
         return self._header[3] if self._state == CONTENT else None
+
+    @property
+    def errors(self):
+        """Problems found so far (recovering mode; always empty otherwise)."""
+        return list(self._issues)
+
+    @property
+    def spans(self):
+        """Token spans of the messages and raw pieces closed so far (recovering mode)."""
+        return list(self._spans)

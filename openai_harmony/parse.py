@@ -13,6 +13,8 @@ and only adds the official constructor.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
@@ -22,7 +24,14 @@ from ._rustfmt import rust_debug_str
 from .errors import HarmonyError
 from .tokenizer import check_token, decode_utf8
 
-__all__ = ["StreamState", "StreamableParser", "parse_messages_from_completion_tokens"]
+__all__ = [
+    "ParseIssue",
+    "RecoveredMessages",
+    "StreamState",
+    "StreamableParser",
+    "TokenSpan",
+    "parse_messages_from_completion_tokens",
+]
 
 START_ID = 200006
 MESSAGE_ID = 200008
@@ -198,18 +207,226 @@ def _copy_message(m: Message) -> Message:
 
 
 # Per-tokenizer cache: token id -> its text when the token's bytes are valid UTF-8 alone.
-_TEXT_CACHES: Dict[int, Tuple[Any, Dict[int, str]]] = {}
+# Recovering parsers get a second dict that never holds <|start|>, so that token always
+# leaves the fast content path (it ends the message there).
+_TEXT_CACHES: Dict[int, Tuple[Any, Dict[int, str], Dict[int, str]]] = {}
 
 
-def _text_cache(tokenizer: Any) -> Dict[int, str]:
+def _text_cache(tokenizer: Any, recover: bool = False) -> Dict[int, str]:
     entry = _TEXT_CACHES.get(id(tokenizer))
     if entry is None or entry[0] is not tokenizer:
         if len(_TEXT_CACHES) >= 8:
             # encodings are shared, so this only happens with hand-made tokenizers: don't pin them all
             _TEXT_CACHES.clear()
-        entry = (tokenizer, {})
+        entry = (tokenizer, {}, {})
         _TEXT_CACHES[id(tokenizer)] = entry
-    return entry[1]
+    return entry[2] if recover else entry[1]
+
+
+# --------------------------------------------------------------------------------------
+# recovering mode: records and helpers
+
+
+@dataclass(frozen=True)
+class ParseIssue:
+    """One problem a recovering parser found in the token stream (and got past).
+
+    ``position`` is the index in ``parser.tokens`` of the token at which the problem
+    showed (``len(parser.tokens)`` for the end of the stream), ``token`` that token (None
+    at the end of the stream).  ``reason`` says what was wrong: where strict parsing
+    raises ``HarmonyError`` at that token, it is that error's text, word for word;
+    otherwise one of ``REASON_*`` (module constants).  ``message`` is the index in
+    ``parser.messages`` of the message the affected tokens went to, or None when they were
+    kept as a raw piece (a ``TokenSpan`` without a message).
+    """
+
+    position: int
+    token: Optional[int]
+    reason: str
+    message: Optional[int]
+
+
+@dataclass(frozen=True)
+class TokenSpan:
+    """Tokens ``parser.tokens[start:end]``: one message (``message``: its index in
+    ``parser.messages``) or, with ``message`` None, a raw piece that belongs to no message.
+
+    In recovering mode the spans of a finished stream tile its tokens in order, so no token
+    is ever lost: a message's span runs from its ``<|start|>`` to its stop token.
+    """
+
+    start: int
+    end: int
+    message: Optional[int]
+
+
+class RecoveredMessages(List[Message]):
+    """The messages of a recovering parse (a plain list of ``Message``), with the problems
+    found (``errors``: ``ParseIssue`` list) and how the tokens divide (``spans``)."""
+
+    errors: List[ParseIssue]
+    spans: List[TokenSpan]
+
+    def __init__(self, messages: Iterable[Message] = (), errors: Iterable[ParseIssue] = (),
+                 spans: Iterable[TokenSpan] = ()) -> None:
+        super().__init__(messages)
+        self.errors = list(errors)
+        self.spans = list(spans)
+
+
+#: ``ParseIssue.reason`` for a stop token (``<|end|>``, ``<|return|>``, ``<|call|>``) in a
+#: header, before ``<|message|>`` (``{}``: the token id).
+REASON_STOP_IN_HEADER = "message header ended by stop token {} before <|message|>"
+#: ``ParseIssue.reason`` for ``<|start|>`` in a header, before ``<|message|>``.
+REASON_START_IN_HEADER = f"message header ended by start token {START_ID} before <|message|>"
+#: ``ParseIssue.reason`` for ``<|start|>`` in message content (no stop token before it).
+REASON_START_IN_CONTENT = f"start token {START_ID} in message content: message ended without a stop token"
+#: ``ParseIssue.reason`` for the end of the stream inside a header (strict mode's error text).
+REASON_EOS_IN_HEADER = "Unexpected EOS while waiting for message header to complete"
+
+# One item of a header: a channel or constrain marker with its value, another special
+# token's text, or a word.
+_HEADER_ITEM = re.compile(r"<\|channel\|>[^\s<]*|<\|constrain\|>[^\s<]*|<\|[^\s|]*\|>|[^\s<]+|<")
+
+
+def _lenient_header(text: str, role: Optional[Role], complete: bool) -> Tuple[Header, str]:
+    """Read the fields of a header strict parsing rejected, as far as they can be read.
+
+    The first ``<|channel|>`` value, ``to=`` word and ``<|constrain|>`` word give channel,
+    recipient and content type; a role name as first word gives the role (default: the role
+    the parser was given, else assistant).  A *complete* header (``<|message|>`` came)
+    ignores what it cannot place.  An incomplete one (closed by a stop token, ``<|start|>``
+    or the end of the stream) stops at the first item that is not a new header field: the
+    text from there on is returned as the message content, verbatim.
+    """
+    name = channel = recipient = ctype = None
+    items = list(_HEADER_ITEM.finditer(text))
+    rest_at = 0 if not complete else len(text)
+    first = True
+    consumed = False
+    for idx, m in enumerate(items):
+        w = m.group()
+        if w.startswith(_CHANNEL_MARKER):
+            ok = channel is None and len(w) > len(_CHANNEL_MARKER)
+            if ok:
+                channel = w[len(_CHANNEL_MARKER):]
+            was_first = first
+        else:
+            was_first = first
+            first = False
+            if w.startswith(_CONSTRAIN_MARKER):
+                ok = ctype is None
+                if ok:
+                    ctype = w
+            elif w.startswith("to=") and len(w) > 3:
+                ok = recipient is None
+                if ok:
+                    recipient = w[3:]
+            elif was_first and w in _ROLES and (role is None or _ROLES[w] is role):
+                ok = True
+                role = _ROLES[w]
+            elif complete and was_first and role is None and idx + 1 < len(items):
+                # as strict parsing does: a first word that is no role names a tool
+                ok = True
+                role, name = Role.TOOL, w
+            elif complete and recipient is not None and ctype is None and idx + 1 == len(items):
+                ok = True
+                ctype = w
+            else:
+                ok = False
+        if not complete:
+            if not ok:
+                rest_at = m.start() if consumed else 0
+                break
+            consumed = True
+    else:
+        if not complete:
+            rest_at = len(text)
+    if role is None:
+        role = Role.ASSISTANT
+    return (role, name, recipient, channel, ctype), ("" if complete else text[rest_at:])
+
+
+def _decode_lossy(tok: Any, tokens: List[int]) -> str:
+    """Text of *tokens*: invalid UTF-8 and ids outside the vocabulary become U+FFFD."""
+    try:
+        return tok.decode_bytes(tokens).decode("utf-8", "replace")
+    except HarmonyError:
+        pass
+    parts = []
+    buf = b""
+    for t in tokens:
+        try:
+            buf += tok.token_bytes(t)
+        except HarmonyError:
+            parts.append(buf.decode("utf-8", "replace") + REPLACEMENT)
+            buf = b""
+    parts.append(buf.decode("utf-8", "replace"))
+    return "".join(parts)
+
+
+def _add_issue(p: Any, position: int, token: Optional[int], reason: str, message: Optional[int]) -> None:
+    p._issues.append(ParseIssue(position, token, reason, message))
+
+
+def _close_span(p: Any, end: int, message: Optional[int]) -> None:
+    if p._seg >= 0 and end > p._seg:
+        p._spans.append(TokenSpan(p._seg, end, message))
+    p._seg = -1
+
+
+def _close_header(p: Any, pos: int, token: Optional[int], reason: str, end: int) -> None:
+    # A header that never reached <|message|>: surfaced as a message (content: the text
+    # after its fields) unless it is empty; its tokens up to *end* become the span.
+    htoks = p._header_tokens
+    role = p._next_role
+    p._header_tokens = []
+    p._next_role = None
+    p._state = EXPECT_START
+    index = None
+    if htoks:
+        header, rest = _lenient_header(_decode_lossy(p._tok, htoks), role, False)
+        index = len(p._messages)
+        p._messages.append(_make_message(header, rest))
+    _add_issue(p, pos, token, reason, index)
+    _close_span(p, end, index)
+
+
+def _stray_token(p: Any, token: int) -> None:
+    """A token other than ``<|start|>`` while a start is expected."""
+    if not p._recover:
+        raise _unexpected_token(token)
+    if p._seg < 0:
+        # a raw piece starts here and runs to the next <|start|> (or the end)
+        pos = len(p._tokens) - 1
+        p._seg = pos
+        _add_issue(p, pos, token, str(_unexpected_token(token)), None)
+
+
+def _open_message(p: Any) -> None:
+    # recover: <|start|> while a start is expected (closes a raw piece before it)
+    pos = len(p._tokens) - 1
+    if p._seg >= 0:
+        _close_span(p, pos, None)
+    p._seg = pos
+
+
+def _recover_header_start(p: Any) -> None:
+    # recover: <|start|> inside a header closes it; a new header begins at this token
+    pos = len(p._tokens) - 1
+    _close_header(p, pos, START_ID, REASON_START_IN_HEADER, pos)
+    p._state = HEADER
+    p._seg = pos
+
+
+def _recover_content_start(p: Any) -> None:
+    # recover: <|start|> inside content ends the message (its text as far as it came)
+    pos = len(p._tokens) - 1
+    _add_issue(p, pos, START_ID, REASON_START_IN_CONTENT, len(p._messages))
+    _finish_message(p, pos)
+    p._state = HEADER
+    p._header_tokens = []
+    p._seg = pos
 
 
 # --------------------------------------------------------------------------------------
@@ -219,9 +436,14 @@ def _text_cache(tokenizer: Any) -> Dict[int, str]:
 # below and the compiled one in _parser.pyx share them; only process/feed are duplicated.
 
 
-def _init_core(p: Any, tokenizer: Any, role: Optional[Role], strict: bool) -> None:
+def _init_core(p: Any, tokenizer: Any, role: Optional[Role], strict: bool, recover: bool = False) -> None:
     p._tok = tokenizer
-    p._strict = strict
+    # recovering mode takes the non-strict branch for stop tokens in a header (and handles them itself)
+    p._strict = strict and not recover
+    p._recover = recover
+    p._issues = []
+    p._spans = []
+    p._seg = 0 if role is not None else -1  # start of the open message or raw piece (recover)
     p._next_role = role
     p._tokens = []
     p._messages = []
@@ -233,7 +455,7 @@ def _init_core(p: Any, tokenizer: Any, role: Optional[Role], strict: bool) -> No
     p._utoks = []  # tokens not decodable yet (an invalid id is among them)
     p._ubytes = b""  # bytes of an incomplete (or not yet reported) UTF-8 sequence
     p._pending = False  # _utoks or _ubytes non-empty
-    p._cache = _text_cache(tokenizer)
+    p._cache = _text_cache(tokenizer, recover)
     p._ct = []  # re-encoded content tokens, for state_data
     p._ct_n = 0
     p._text = ""
@@ -241,6 +463,9 @@ def _init_core(p: Any, tokenizer: Any, role: Optional[Role], strict: bool) -> No
 
 
 def _content_slow(p: Any, token: int) -> None:
+    if p._recover and token == START_ID:
+        _recover_content_start(p)
+        return
     utoks = p._utoks
     utoks.append(token)
     try:
@@ -291,7 +516,7 @@ def _content_slow(p: Any, token: int) -> None:
     p._pending = bool(p._ubytes)
 
 
-def _finish_message(p: Any) -> None:
+def _finish_message(p: Any, end: Optional[int] = None) -> None:
     text = "".join(p._pieces)
     if p._utoks:
         try:
@@ -306,6 +531,8 @@ def _finish_message(p: Any) -> None:
     p._utoks = []
     p._ubytes = b""
     p._pending = False
+    if p._recover:
+        _close_span(p, len(p._tokens) if end is None else end, len(p._messages) - 1)
 
 
 def _enter_content(p: Any) -> None:
@@ -314,12 +541,19 @@ def _enter_content(p: Any) -> None:
     p._state = EXPECT_START
     p._header_tokens = []
     try:
-        text = p._tok.decode_bytes(header_tokens).decode("utf-8")
-    except (HarmonyError, UnicodeDecodeError):
-        raise HarmonyError("could not decode header") from None
-    header, rest = parse_header(text, p._next_role, True)
-    if rest is not None:
-        raise HarmonyError(f"unexpected tokens remaining in message header: Some({rust_debug_str(rest)})")
+        try:
+            text = p._tok.decode_bytes(header_tokens).decode("utf-8")
+        except (HarmonyError, UnicodeDecodeError):
+            raise HarmonyError("could not decode header") from None
+        header, rest = parse_header(text, p._next_role, True)
+        if rest is not None:
+            raise HarmonyError(f"unexpected tokens remaining in message header: Some({rust_debug_str(rest)})")
+    except HarmonyError as e:
+        if not p._recover:
+            raise
+        # keep the message: its header fields as far as they can be read, its content as usual
+        header = _lenient_header(_decode_lossy(p._tok, header_tokens), p._next_role, True)[0]
+        _add_issue(p, len(p._tokens) - 1, MESSAGE_ID, str(e), len(p._messages))
     p._next_role = None
     p._header = header
     p._pieces = []
@@ -333,6 +567,11 @@ def _enter_content(p: Any) -> None:
 def _recover_header(p: Any) -> None:
     # Non-strict: a stop token before <|message|>. With a known role the header text
     # becomes a message (its leftover words are the content).
+    if p._recover:
+        pos = len(p._tokens) - 1
+        token = p._tokens[pos]
+        _close_header(p, pos, token, REASON_STOP_IN_HEADER.format(token), pos + 1)
+        return
     role = p._next_role
     if role is not None and p._header_tokens:
         text = decode_utf8(p._tok, p._header_tokens)
@@ -350,7 +589,13 @@ def _eos(p: Any) -> None:
     if p._state == CONTENT:
         _finish_message(p)
     elif p._state == HEADER:
-        raise HarmonyError("Unexpected EOS while waiting for message header to complete")
+        if p._recover:
+            n = len(p._tokens)
+            _close_header(p, n, None, REASON_EOS_IN_HEADER, n)
+            return
+        raise HarmonyError(REASON_EOS_IN_HEADER)
+    elif p._recover and p._seg >= 0:
+        _close_span(p, len(p._tokens), None)
 
 
 def _content_text(p: Any) -> str:
@@ -401,11 +646,11 @@ class _PyParserCore:
     __slots__ = (
         "_tok", "_strict", "_next_role", "_tokens", "_messages", "_state", "_header_tokens",
         "_header", "_pieces", "_delta", "_utoks", "_ubytes", "_pending", "_cache",
-        "_ct", "_ct_n", "_text", "_text_n", "__weakref__",
+        "_ct", "_ct_n", "_text", "_text_n", "_recover", "_issues", "_spans", "_seg", "__weakref__",
     )
 
-    def __init__(self, tokenizer: Any, role: Optional[Role], strict: bool) -> None:
-        _init_core(self, tokenizer, role, strict)
+    def __init__(self, tokenizer: Any, role: Optional[Role], strict: bool, recover: bool = False) -> None:
+        _init_core(self, tokenizer, role, strict, recover)
 
     def process(self, token: int) -> Any:
         """Consume one token; returns self."""
@@ -428,13 +673,17 @@ class _PyParserCore:
                 _enter_content(self)
             elif not self._strict and token in STOP_IDS:
                 _recover_header(self)
+            elif token == START_ID and self._recover:
+                _recover_header_start(self)
             else:
                 self._header_tokens.append(token)
         elif token == START_ID:
             self._state = HEADER
             self._header_tokens = []
+            if self._recover:
+                _open_message(self)
         else:
-            raise _unexpected_token(token)
+            _stray_token(self, token)
         return self
 
     def process_eos(self) -> Any:
@@ -490,6 +739,16 @@ class _PyParserCore:
         return self._header[2] if self._state == CONTENT else None  # type: ignore[index]
 
     @property
+    def errors(self) -> List[ParseIssue]:
+        """Problems found so far (recovering mode; always empty otherwise)."""
+        return list(self._issues)
+
+    @property
+    def spans(self) -> List[TokenSpan]:
+        """Token spans of the messages and raw pieces closed so far (recovering mode)."""
+        return list(self._spans)
+
+    @property
     def current_channel(self) -> Optional[str]:
         """Channel of the current message, if known."""
         return self._header[3] if self._state == CONTENT else None  # type: ignore[index]
@@ -519,27 +778,68 @@ _ParserCore: Any = _compiled.ParserCore if _compiled is not None else _PyParserC
 PARSER_BACKEND = "cython" if _compiled is not None else "python"
 
 
+def _check_recover(recover: Any) -> bool:
+    if recover is None:
+        return False
+    if recover is True or recover is False:
+        return recover
+    raise TypeError(f"argument 'recover': '{type(recover).__name__}' object cannot be converted to 'PyBool'")
+
+
 class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
-    """Incremental parser over completion tokens (feed with ``process``)."""
+    """Incremental parser over completion tokens (feed with ``process``).
+
+    ``strict`` (default) and ``strict=False`` behave as in the official package.
+    ``recover=True`` (opt-in; ``strict`` then has no effect) never raises on malformed
+    model output; it keeps every token and records what it got past in ``errors``
+    (``ParseIssue`` list) and how the tokens divide into messages and raw pieces in
+    ``spans`` (``TokenSpan`` list):
+
+    - a header strict parsing rejects at ``<|message|>`` (``to=`` twice, stray words,
+      unknown role, empty channel, undecodable bytes) gives a message with the fields that
+      can be read (see ``_lenient_header``); its content is parsed as usual;
+    - a header closed by a stop token, ``<|start|>`` or the end of the stream (no
+      ``<|message|>``, e.g. a refusal written straight after ``<|start|>assistant``) gives
+      a message whose content is the text after the header fields;
+    - ``<|start|>`` inside content ends that message (the new one starts there);
+    - tokens while a start is expected (``<|return|>`` or ``<|call|>`` after ``<|end|>``,
+      text before ``<|start|>``) are kept as a raw piece up to the next ``<|start|>``.
+
+    Token ids outside the vocabulary are model output too (U+FFFD in the text); only
+    arguments that are no token ids at all (``"a"``, ``-1``, ``2**32``) still raise, as
+    in strict mode.  On streams strict parsing accepts and that have no ``<|start|>`` or
+    stop token inside a message, the messages are exactly those of strict mode.  Call
+    ``process_eos`` at the end: it closes an open header or raw piece without raising.
+    """
 
     __slots__ = ()
 
-    def __init__(self, encoding: Any, role: Optional[Role], *, strict: bool = True) -> None:
+    def __init__(self, encoding: Any, role: Optional[Role], *, strict: bool = True, recover: bool = False) -> None:
         role_str = _role_arg(role)
         tokenizer = encoding._tokenizer
         strict = _check_strict(strict)
-        _ParserCore.__init__(self, tokenizer, _resolve_role(role_str), strict)
+        recover = _check_recover(recover)
+        _ParserCore.__init__(self, tokenizer, _resolve_role(role_str), strict, recover)
 
 
 def parse_messages_from_completion_tokens(
-    tokenizer: Any, tokens: Iterable[int], role: Optional[Role] = None, *, strict: bool = True
+    tokenizer: Any, tokens: Iterable[int], role: Optional[Role] = None, *, strict: bool = True,
+    recover: bool = False,
 ) -> List[Message]:
-    """Parse completion *tokens* into messages (*role*: the role already rendered, if any)."""
+    """Parse completion *tokens* into messages (*role*: the role already rendered, if any).
+
+    With ``recover=True`` this never raises on malformed model output and returns a
+    ``RecoveredMessages`` (a list of the messages, with ``errors`` and ``spans``); see
+    ``StreamableParser``.
+    """
     toks = list(tokens)
     role_str = _role_arg(role)
     toks = _as_token_list(toks)
     strict = _check_strict(strict)
-    parser = _ParserCore(tokenizer, _resolve_role(role_str), strict)
+    recover = _check_recover(recover)
+    parser = _ParserCore(tokenizer, _resolve_role(role_str), strict, recover)
     parser.feed(toks)
     parser.process_eos()
+    if recover:
+        return RecoveredMessages(parser._messages, parser._issues, parser._spans)
     return parser._messages
