@@ -28,7 +28,7 @@ from .chat import (
 from .encoding import HarmonyEncoding, HarmonyEncodingName, load_harmony_encoding
 from .errors import HarmonyError
 
-from .parse import StreamableParser, StreamState
+from .parse import ParseIssue, RecoveredMessages, StreamableParser, StreamState, TokenSpan
 
 #: Which implementation of the hot paths is active: "cython" (every compiled module
 #: loaded) or "python" (forced with OPENAI_HARMONY_PURE_PYTHON=1, or not compiled).
@@ -47,7 +47,9 @@ __all__ = [
     "HarmonyEncodingName",
     "HarmonyError",
     "Message",
+    "ParseIssue",
     "ReasoningEffort",
+    "RecoveredMessages",
     "RenderConversationConfig",
     "RenderOptions",
     "Role",
@@ -55,6 +57,7 @@ __all__ = [
     "StreamableParser",
     "SystemContent",
     "TextContent",
+    "TokenSpan",
     "ToolDescription",
     "ToolNamespaceConfig",
     "load_harmony_encoding",

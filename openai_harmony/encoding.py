@@ -278,11 +278,16 @@ class HarmonyEncoding:
         role: Optional["Role"] = None,
         *,
         strict: bool = True,
+        recover: bool = False,
     ) -> List["Message"]:
-        """Parse completion *tokens* into messages; *role* is the role already rendered, if any."""
+        """Parse completion *tokens* into messages; *role* is the role already rendered, if any.
+
+        ``recover=True``: never raise on malformed model output, return a
+        ``RecoveredMessages`` (messages plus ``errors`` and ``spans``); see ``StreamableParser``.
+        """
         from .parse import parse_messages_from_completion_tokens
 
-        return parse_messages_from_completion_tokens(self._tokenizer, tokens, role, strict=strict)
+        return parse_messages_from_completion_tokens(self._tokenizer, tokens, role, strict=strict, recover=recover)
 
     # -- training and batches (additions over the official API) -------------------------
 
