@@ -301,6 +301,7 @@ def _lenient_header(text: str, role: Optional[Role], complete: bool) -> Tuple[He
     """
     name = channel = recipient = ctype = None
     items = list(_HEADER_ITEM.finditer(text))
+    n_words = sum(1 for m in items if not m.group().startswith(_CHANNEL_MARKER))
     rest_at = 0 if not complete else len(text)
     first = True
     consumed = False
@@ -325,7 +326,7 @@ def _lenient_header(text: str, role: Optional[Role], complete: bool) -> Tuple[He
             elif was_first and w in _ROLES and (role is None or _ROLES[w] is role):
                 ok = True
                 role = _ROLES[w]
-            elif complete and was_first and role is None and idx + 1 < len(items):
+            elif complete and was_first and role is None and n_words > 1:
                 # as strict parsing does: a first word that is no role names a tool
                 ok = True
                 role, name = Role.TOOL, w
