@@ -9,6 +9,10 @@ them re-encoded) are only computed when ``state_data`` asks.
 The state machine and its views live in ``_PyParserCore``, which has a compiled twin in
 ``_parser.pyx`` (``ParserCore``); ``StreamableParser`` derives from whichever is active
 and only adds the official constructor.
+
+Recovering mode (``recover=True``, an addition) lives in the rare paths only: the places
+where strict parsing raises or meets ``<|start|>`` call the ``_recover*``/``_close*``
+helpers below, so the per-token step is the same code in every mode.
 """
 
 from __future__ import annotations
@@ -798,7 +802,8 @@ class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
 
     - a header strict parsing rejects at ``<|message|>`` (``to=`` twice, stray words,
       unknown role, empty channel, undecodable bytes) gives a message with the fields that
-      can be read (see ``_lenient_header``); its content is parsed as usual;
+      can be read (first ``<|channel|>`` value, first ``to=`` word, first ``<|constrain|>``
+      word, the role; assistant when no role can be read); its content is parsed as usual;
     - a header closed by a stop token, ``<|start|>`` or the end of the stream (no
       ``<|message|>``, e.g. a refusal written straight after ``<|start|>assistant``) gives
       a message whose content is the text after the header fields;
@@ -809,8 +814,10 @@ class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
     Token ids outside the vocabulary are model output too (U+FFFD in the text); only
     arguments that are no token ids at all (``"a"``, ``-1``, ``2**32``) still raise, as
     in strict mode.  On streams strict parsing accepts and that have no ``<|start|>`` or
-    stop token inside a message, the messages are exactly those of strict mode.  Call
+    stop token inside a message, the messages are exactly those of strict mode (content
+    cut off by the end of the stream is finished as there, without a record).  Call
     ``process_eos`` at the end: it closes an open header or raw piece without raising.
+    An issue is recorded at the token that shows it; a span when its piece closes.
     """
 
     __slots__ = ()
