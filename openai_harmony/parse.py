@@ -240,8 +240,9 @@ class ParseIssue:
     at the end of the stream).  ``reason`` says what was wrong: where strict parsing
     raises ``HarmonyError`` at that token, it is that error's text, word for word;
     otherwise one of ``REASON_*`` (module constants).  ``message`` is the index in
-    ``parser.messages`` of the message the affected tokens went to, or None when they were
-    kept as a raw piece (a ``TokenSpan`` without a message).
+    ``parser.messages`` of the message the affected tokens went to (it is there once that
+    message is finished), or None when they were kept as a raw piece (a ``TokenSpan``
+    without a message).
     """
 
     position: int

@@ -398,6 +398,10 @@ def test_recovered_messages_is_a_list():
     assert isinstance(got, list) and got == ENC.parse_messages_from_completion_tokens(
         enc("<|channel|>final<|message|>Hi<|end|>"), A)
     assert got.errors == [] and got.spans == [TokenSpan(0, 5, 0)]
+    import pickle
+
+    again = pickle.loads(pickle.dumps(got))
+    assert type(again) is RecoveredMessages and again == got and again.spans == got.spans
     assert RecoveredMessages().errors == [] and RecoveredMessages().spans == []
 
 
