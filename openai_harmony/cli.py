@@ -619,11 +619,6 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
                 else:
                     skip_lines, last_out = _truncate_partial_line(fout)
                     written = skip_lines
-                    if not args.quiet:
-                        sys.stderr.write(
-                            f"{PROG}: no {state_path}: resuming after the {skip_lines:,} complete lines "
-                            f"of {out_path}\n"
-                        )
             elif exists and not args.force and not args.resume and os.path.getsize(out_path) > 0:
                 raise CLIError(f"{out_path} already exists; pass --resume to continue it or --force to overwrite it")
             else:
@@ -714,6 +709,9 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
                 f"cannot resume: the last line of {out_path} is not what input line {ln:,} renders to "
                 "(were lines skipped, or the options changed?); start over with --force"
             )
+        if not args.quiet:
+            progress.clear()
+            sys.stderr.write(f"{PROG}: no {state_path}: resuming after the {written:,} complete lines of {out_path}\n")
 
     n = lineno
     p = pos

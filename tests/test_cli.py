@@ -1,0 +1,613 @@
+"""The ``openai-harmony`` command line: outputs equal the library's, errors are one exact line."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from openai_harmony import (
+    Conversation,
+    HarmonyEncodingName,
+    RenderConversationConfig,
+    Role,
+    load_harmony_encoding,
+)
+from openai_harmony import cli
+from openai_harmony.cli import main, show_tokens
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ENC = load_harmony_encoding(HarmonyEncodingName.HARMONY_GPT_OSS)
+
+CONVO = {
+    "messages": [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Hello"},
+        {"role": "assistant", "channel": "analysis", "content": "Greet back."},
+        {"role": "assistant", "channel": "final", "content": "Hi there!"},
+    ]
+}
+SMALL = {"messages": [{"role": "user", "content": "Hello"}, {"role": "assistant", "channel": "final", "content": "Hi!"}]}
+
+
+def _conv(value: dict) -> Conversation:
+    return Conversation.from_json(json.dumps(value))
+
+
+def _file(tmp_path, name: str, data) -> str:
+    path = tmp_path / name
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    elif isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def _stdin(monkeypatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def _run(capsys, *argv: str):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# -- render --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ((), lambda c, cfg: ENC.render_conversation_for_completion(c, Role.ASSISTANT, cfg)),
+        (("--mode", "completion", "--next-role", "user"), lambda c, cfg: ENC.render_conversation_for_completion(c, Role.USER, cfg)),
+        (("--mode", "training"), lambda c, cfg: ENC.render_conversation_for_training(c, cfg)),
+        (("--mode", "plain"), lambda c, cfg: ENC.render_conversation(c, cfg)),
+    ],
+)
+@pytest.mark.parametrize("drop", [True, False])
+def test_render_modes(tmp_path, capsys, extra, expected, drop):
+    path = _file(tmp_path, "c.json", CONVO)
+    flags = () if drop else ("--no-drop-analysis",)
+    code, out, err = _run(capsys, "render", path, *extra, *flags)
+    assert (code, err) == (0, "")
+    tokens = expected(_conv(CONVO), RenderConversationConfig(auto_drop_analysis=drop))
+    assert out == json.dumps(tokens, separators=(",", ":")) + "\n"
+
+
+def test_render_no_drop_analysis_differs(tmp_path, capsys):
+    path = _file(tmp_path, "c.json", CONVO)
+    assert _run(capsys, "render", path, "--mode", "training")[1] != _run(
+        capsys, "render", path, "--mode", "training", "--no-drop-analysis"
+    )[1]
+
+
+def test_render_bare_list_from_stdin(monkeypatch, capsys):
+    _stdin(monkeypatch, json.dumps(SMALL["messages"]).encode())
+    code, out, err = _run(capsys, "render", "-", "--mode", "plain")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == ENC.render_conversation(_conv(SMALL))
+
+
+def test_render_show_brackets(tmp_path, capsys):
+    path = _file(tmp_path, "c.json", SMALL)
+    code, out, err = _run(capsys, "render", path, "--show")
+    assert (code, err) == (0, "")
+    assert out == (
+        "[<|start|>][user][<|message|>][Hello][<|end|>]"
+        "[<|start|>][assistant][<|channel|>][final][<|message|>][Hi][!][<|end|>]"
+        "[<|start|>][assistant]\n"
+    )
+
+
+def test_show_tokens_color_and_escapes():
+    tokens = ENC.encode("<|start|>user\n\n\x1b🦜", allowed_special="all")
+    assert show_tokens(ENC, tokens) == "[<|start|>][user][\n\n][\\x1b][\\xf0\\x9f][\\xa6][\\x9c]"
+    special, even, odd, reset = "\x1b[1;97;48;5;91m", "\x1b[30;48;5;153m", "\x1b[30;48;5;223m", "\x1b[0m"
+    assert show_tokens(ENC, tokens, color=True) == (
+        f"{special}<|start|>{reset}{even}user{reset}"
+        f"{odd}\u21b5{reset}\n{odd}\u21b5{reset}\n"
+        f"{even}\\x1b{reset}{odd}\\xf0\\x9f{reset}{even}\\xa6{reset}{odd}\\x9c{reset}"
+    )
+
+
+@pytest.mark.parametrize(
+    "choice, tty, no_color, colored",
+    [
+        ("auto", False, "", False),
+        ("auto", True, "", True),
+        ("auto", True, "1", False),
+        ("always", False, "1", True),
+        ("never", True, "", False),
+    ],
+)
+def test_render_show_color_choice(tmp_path, capsys, monkeypatch, choice, tty, no_color, colored):
+    monkeypatch.setenv("NO_COLOR", no_color)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: tty)
+    path = _file(tmp_path, "c.json", SMALL)
+    code, out, _ = _run(capsys, "render", path, "--show", "--color", choice)
+    assert code == 0
+    assert ("\x1b[" in out) is colored
+    assert out.startswith("[<|start|>]") is not colored
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{", "c.json: invalid JSON at line 1 column 2: Expecting property name enclosed in double quotes"),
+        (
+            '{"messages": []}\n{"messages": []}\n',
+            "c.json: invalid JSON at line 2 column 1: Extra data "
+            "(render takes one conversation; use 'dataset' for JSON lines)",
+        ),
+        ("", "c.json: no input (expected JSON)"),
+        ("3", 'c.json: expected a conversation {"messages": [...]} or a list of messages, got a number'),
+        ("{}", 'c.json: expected a conversation {"messages": [...]}: no "messages" key'),
+        ('{"messages": {}}', 'c.json: "messages" must be a list, got an object'),
+        ('["hi"]', "c.json: message 1: expected an object, got a string"),
+        ('[{"content": "x"}]', 'c.json: message 1: missing "role"'),
+        ('[{"role": "user", "content": "x"}, {"role": "bob", "content": "x"}]', "c.json: message 2: Unknown role: 'bob'"),
+        ('[{"role": "user", "content": 5}]', 'c.json: message 1: "content" must be a string or a list of objects'),
+        ('[{"role": "user", "content": [{"type": "text"}]}]', "c.json: message 1: TextContent.text: field required"),
+        (b"\xff[]", "c.json: not valid UTF-8 (byte 0xff at offset 0)"),
+    ],
+)
+def test_render_input_errors(tmp_path, capsys, content, message):
+    path = _file(tmp_path, "c.json", content)
+    code, out, err = _run(capsys, "render", path)
+    assert (code, out) == (1, "")
+    assert err == f"openai-harmony: error: {tmp_path / message}\n"
+
+
+def test_render_render_error(tmp_path, capsys):
+    path = _file(tmp_path, "c.json", '[{"role": "user", "content": "x", "channel": 5}]')
+    code, _, err = _run(capsys, "render", path)
+    assert code == 1
+    assert err.startswith(f"openai-harmony: error: {path}: cannot render: invalid conversation JSON: ")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["render", "/nonexistent/c.json"], "cannot read /nonexistent/c.json: No such file or directory"),
+    ],
+)
+def test_file_errors(capsys, argv, message):
+    assert _run(capsys, *argv) == (1, "", f"openai-harmony: error: {message}\n")
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["render", "x.json", "--mode", "training", "--next-role", "user"], "render: --next-role only applies to --mode completion"),
+        (
+            ["render", "x.json", "--mode", "chat"],
+            "render: argument --mode: invalid choice: 'chat' (choose from 'completion', 'training', 'plain')",
+        ),
+        (["render"], "render: the following arguments are required: FILE"),
+        (["dataset", "a", "-", "--resume"], "--resume needs an output file, not '-'"),
+        (["dataset", "a", "b", "--resume", "--force"], "dataset: argument --force: not allowed with argument --resume"),
+    ],
+)
+def test_usage_errors(tmp_path, capsys, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    _file(tmp_path, "x.json", SMALL)
+    _file(tmp_path, "a", "")
+    assert _run(capsys, *argv) == (2, "", f"openai-harmony: error: {message} (see --help)\n")
+
+
+@pytest.mark.parametrize("command", [[], ["render"], ["parse"], ["encode"], ["decode"], ["dataset"], ["demo"]])
+def test_help(capsys, command):
+    code, out, err = _run(capsys, *command, "--help")
+    assert (code, err) == (0, "")
+    assert out.startswith("usage: openai-harmony")
+    assert "\nExamples:\n  " in out
+
+
+# -- parse ---------------------------------------------------------------------------
+
+
+def test_parse_round_trip(tmp_path, capsys, monkeypatch):
+    tokens = ENC.render_conversation(_conv(SMALL))
+    _stdin(monkeypatch, json.dumps(tokens).encode())
+    code, out, err = _run(capsys, "parse")
+    assert (code, err) == (0, "")
+    assert out == Conversation.from_messages(ENC.parse_messages_from_completion_tokens(tokens)).to_json() + "\n"
+    assert json.loads(out) == _conv(SMALL).to_dict()
+    path = _file(tmp_path, "t.json", tokens)
+    code, out2, _ = _run(capsys, "parse", path, "--indent", "2")
+    assert code == 0 and json.loads(out2) == json.loads(out) and out2.startswith('{\n  "messages": [\n')
+
+
+def test_parse_role_and_strict(tmp_path, capsys):
+    completion = ENC.encode("<|channel|>final<|message|>Ahoy!<|return|>", allowed_special="all")
+    path = _file(tmp_path, "t.json", completion)
+    code, out, _ = _run(capsys, "parse", path, "--role", "assistant")
+    assert code == 0
+    expected = ENC.parse_messages_from_completion_tokens(completion, Role.ASSISTANT)
+    assert out == Conversation.from_messages(expected).to_json() + "\n"
+    code, out, err = _run(capsys, "parse", path)
+    assert (code, out) == (1, "")
+    with pytest.raises(Exception) as info:
+        ENC.parse_messages_from_completion_tokens(completion)
+    assert err == f"openai-harmony: error: {path}: cannot parse: {info.value}\n"
+    # Non-strict parsing accepts what strict parsing rejects.
+    loose = ENC.encode("<|start|>user<|message|>Hi<|end|><|start|>assistant<|end|>", allowed_special="all")
+    path = _file(tmp_path, "u.json", loose)
+    assert _run(capsys, "parse", path)[0] == 1
+    code, out, _ = _run(capsys, "parse", path, "--no-strict")
+    assert code == 0 and json.loads(out)["messages"][0]["content"] == [{"type": "text", "text": "Hi"}]
+    assert out == Conversation.from_messages(ENC.parse_messages_from_completion_tokens(loose, strict=False)).to_json() + "\n"
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ('{"a": 1}', "stdin: expected a JSON list of token ids like [200006, 1428], got an object"),
+        ("[1, true]", "stdin: item 2 is not a token id: true"),
+        ("[1, -3]", "stdin: item 2 is not a token id: -3"),
+        ('[1, "2"]', 'stdin: item 2 is not a token id: "2"'),
+        ("[1, 2", "stdin: invalid JSON at line 1 column 6: Expecting ',' delimiter"),
+        ("  \n", "stdin: no input (expected JSON)"),
+    ],
+)
+def test_token_input_errors(capsys, monkeypatch, data, message):
+    for command in ("parse", "decode"):
+        _stdin(monkeypatch, data.encode())
+        assert _run(capsys, command) == (1, "", f"openai-harmony: error: {message}\n")
+
+
+# -- encode / decode -----------------------------------------------------------------
+
+
+def test_encode(capsys, monkeypatch):
+    assert _run(capsys, "encode", "Hello world") == (0, json.dumps(ENC.encode("Hello world")).replace(" ", "") + "\n", "")
+    text = "line one\r\nzwei 🦜\n"
+    _stdin(monkeypatch, text.encode())
+    code, out, _ = _run(capsys, "encode")
+    assert code == 0 and json.loads(out) == ENC.encode(text)
+    special = "<|start|>user<|message|>Hi<|end|>"
+    code, out, _ = _run(capsys, "encode", "--allow-special", "all", special)
+    assert json.loads(out) == ENC.encode(special, allowed_special="all")
+    code, out, _ = _run(capsys, "encode", "--allow-special", "<|start|>,<|end|>", "--disallow-special", "none", special)
+    assert json.loads(out) == ENC.encode(special, allowed_special={"<|start|>", "<|end|>"}, disallowed_special=())
+    code, out, _ = _run(capsys, "encode", "--disallow-special", "none", special)
+    assert json.loads(out) == ENC.encode_ordinary(special)
+    code, out, _ = _run(capsys, "encode", "--show", "Hello world")
+    assert out == "[Hello][ world]\n"
+
+
+def test_encode_errors(capsys):
+    assert _run(capsys, "encode", "a <|end|> b") == (
+        1,
+        "",
+        "openai-harmony: error: the text contains the special token '<|end|>'; pass --allow-special all "
+        "to encode special tokens as such, or --disallow-special none to encode them as plain text\n",
+    )
+    assert _run(capsys, "encode", "--allow-special", "<|nope|>", "x") == (
+        1,
+        "",
+        "openai-harmony: error: --allow-special: unknown special token '<|nope|>'\n",
+    )
+
+
+def test_decode(tmp_path, capsys, monkeypatch):
+    tokens = ENC.encode("Hello 🦜\n")
+    _stdin(monkeypatch, json.dumps(tokens).encode())
+    assert _run(capsys, "decode") == (0, "Hello 🦜\n", "")
+    path = _file(tmp_path, "t.json", tokens[:-2])  # ends inside the parrot
+    assert _run(capsys, "decode", path) == (0, ENC.decode(tokens[:-2]), "")
+    code, out, err = _run(capsys, "decode", path, "--strict")
+    assert (code, out) == (1, "") and err.startswith(f"openai-harmony: error: {path}: ") and err.count("\n") == 1
+    line = {"input_ids": ENC.encode("Hi there"), "mask": [1, 1]}
+    path = _file(tmp_path, "line.json", line)
+    assert _run(capsys, "decode", path, "--show") == (0, "[Hi][ there]\n", "")
+    path = _file(tmp_path, "bad.json", [1, 300000])
+    assert _run(capsys, "decode", path) == (1, "", f"openai-harmony: error: {path}: Invalid token for decoding: 300000\n")
+
+
+def test_demo_is_the_default(capsys):
+    code, out, err = _run(capsys)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1] == "prompt:"
+    assert _run(capsys, "demo") == (0, out, "")
+
+
+# -- dataset -------------------------------------------------------------------------
+
+
+def _dataset_lines(n: int, bad: dict = None) -> bytes:
+    bad = bad or {}
+    lines = []
+    for i in range(1, n + 1):
+        if i in bad:
+            lines.append(bad[i])
+            continue
+        convo = {
+            "messages": [
+                {"role": "user", "content": f"What is {i} + {i}?"},
+                {"role": "assistant", "channel": "analysis", "content": "Add them."},
+                {"role": "assistant", "channel": "final", "content": str(2 * i)},
+                {"role": "user", "content": "Thanks"},
+                {"role": "assistant", "channel": "final", "content": "You're welcome."},
+            ]
+        }
+        lines.append(json.dumps(convo) if i % 2 else json.dumps(convo["messages"]))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _expected(data: bytes, train_on: str = "all", drop: bool = True, labels: bool = False) -> bytes:
+    out = []
+    config = RenderConversationConfig(auto_drop_analysis=drop)
+    for line in data.splitlines():
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+            convo = Conversation.from_json(json.dumps(value if isinstance(value, dict) else {"messages": value}))
+            tokens, mask = ENC.render_conversation_for_training_with_mask(convo, config, train_on=train_on)
+        except Exception:
+            continue
+        assert tokens == ENC.render_conversation_for_training(convo, config)
+        second = [t if m else -100 for t, m in zip(tokens, mask)] if labels else mask
+        key = "labels" if labels else "mask"
+        out.append(json.dumps({"input_ids": tokens, key: second}, separators=(",", ":")) + "\n")
+    return "".join(out).encode()
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(cli, "_BATCH_LINES", 4)
+
+
+@pytest.mark.parametrize("train_on", ["all", "last"])
+@pytest.mark.parametrize("flags", [(), ("--labels",), ("--no-drop-analysis", "--threads", "1")])
+def test_dataset_matches_library(tmp_path, capsys, small_batches, train_on, flags):
+    data = _dataset_lines(10)
+    src = _file(tmp_path, "in.jsonl", data)
+    dst = str(tmp_path / "out.jsonl")
+    code, out, err = _run(capsys, "dataset", src, dst, "--train-on", train_on, *flags)
+    assert (code, out) == (0, "")
+    assert err.startswith(f"openai-harmony: 10 examples in {dst} (10 lines read) in ")
+    expected = _expected(data, train_on, "--no-drop-analysis" not in flags, "--labels" in flags)
+    assert (tmp_path / "out.jsonl").read_bytes() == expected
+    assert not os.path.exists(dst + ".progress")
+
+
+def test_dataset_stdin_stdout_blank_lines_crlf(capsys, monkeypatch, small_batches):
+    data = _dataset_lines(5).replace(b"\n", b"\r\n") + b"\n  \n"
+    _stdin(monkeypatch, b"\xef\xbb\xbf" + data)
+    code, out, err = _run(capsys, "dataset", "-", "-", "-q")
+    assert (code, err) == (0, "")
+    assert out.encode() == _expected(data)
+
+
+BAD = {
+    3: '{"messages": [{"role": "bob", "content": "x"}]}',
+    6: '{"messages": [',
+    7: "",
+    9: '[{"role": "user", "content": "x", "recipient": 7}]',
+}
+
+
+def test_dataset_skip(tmp_path, capsys, small_batches):
+    data = _dataset_lines(10, BAD)
+    src = _file(tmp_path, "in.jsonl", data)
+    dst = str(tmp_path / "out.jsonl")
+    code, _, err = _run(capsys, "dataset", src, dst, "--on-error", "skip")
+    lines = err.splitlines()
+    assert code == 0
+    assert lines[:2] == [
+        "openai-harmony: skipped line 3: message 1: Unknown role: 'bob'",
+        "openai-harmony: skipped line 6: invalid JSON at column 15: Expecting value",
+    ]
+    assert lines[2].startswith("openai-harmony: skipped line 9: cannot render: invalid conversation JSON: ")
+    assert lines[3].startswith(f"openai-harmony: 6 examples in {dst} (10 lines read, 3 skipped) in ")
+    assert len(lines) == 4
+    assert (tmp_path / "out.jsonl").read_bytes() == _expected(data)
+    # The same with a report file: stderr has only the summary.
+    code, _, err = _run(capsys, "dataset", src, dst, "--on-error", "skip", "--force", "--errors", str(tmp_path / "e.txt"))
+    assert code == 0 and err.count("\n") == 1
+    report = (tmp_path / "e.txt").read_text().splitlines()
+    assert [r.split(":")[0] for r in report] == ["line 3", "line 6", "line 9"]
+    assert report[1] == "line 6: invalid JSON at column 15: Expecting value"
+
+
+def test_dataset_stop_then_resume(tmp_path, capsys, small_batches):
+    data = _dataset_lines(10, BAD)
+    src = _file(tmp_path, "in.jsonl", data)
+    dst = str(tmp_path / "out.jsonl")
+    code, _, err = _run(capsys, "dataset", src, dst, "--errors", str(tmp_path / "e.txt"))
+    assert code == 1
+    assert err == (
+        "openai-harmony: error: line 3: message 1: Unknown role: 'bob' (2 examples written; "
+        "fix the line and re-run with --resume, or pass --on-error skip)\n"
+    )
+    assert (tmp_path / "e.txt").read_text() == "line 3: message 1: Unknown role: 'bob'\n"
+    assert (tmp_path / "out.jsonl").read_bytes() == _expected(b"\n".join(data.splitlines()[:2]))
+    # Without --resume or --force the output is not touched.
+    assert _run(capsys, "dataset", src, dst) == (
+        1,
+        "",
+        f"openai-harmony: error: {dst} already exists; pass --resume to continue it or --force to overwrite it\n",
+    )
+    # Fix line 3 and resume: the run stops at line 6 next.
+    lines = data.split(b"\n")
+    lines[2] = json.dumps([{"role": "user", "content": "fixed"}]).encode()
+    data = b"\n".join(lines)
+    src = _file(tmp_path, "in.jsonl", data)
+    code, _, err = _run(capsys, "dataset", src, dst, "--resume")
+    assert code == 1 and err.startswith("openai-harmony: error: line 6: invalid JSON at column 15: Expecting value (5 examples")
+    code, _, err = _run(capsys, "dataset", src, dst, "--resume", "--on-error", "skip")
+    assert code == 0
+    assert err.splitlines()[-1].startswith(f"openai-harmony: 7 examples in {dst} (10 lines read, 2 skipped)")
+    assert (tmp_path / "out.jsonl").read_bytes() == _expected(data)
+
+
+def test_dataset_resume_after_crash(tmp_path, capsys, small_batches):
+    data = _dataset_lines(10)
+    expected = _expected(data)
+    src = _file(tmp_path, "in.jsonl", data)
+    dst = tmp_path / "out.jsonl"
+    # A run that got through 6 lines, then died while writing the next batch.
+    _file(tmp_path, "in6.jsonl", b"".join(data.splitlines(True)[:6]))
+    assert _run(capsys, "dataset", str(tmp_path / "in6.jsonl"), str(dst), "-q")[0] == 0
+    state = {
+        "version": 1,
+        "options": {"train_on": "all", "auto_drop_analysis": True, "labels": False},
+        "input": src,
+        "lines_read": 6,
+        "input_offset": len(b"".join(data.splitlines(True)[:6])),
+        "output_bytes": dst.stat().st_size,
+        "written": 6,
+        "skipped": 0,
+    }
+    (tmp_path / "out.jsonl.progress").write_text(json.dumps(state))
+    with open(dst, "ab") as f:
+        f.write(expected.splitlines(True)[6][:25])  # a torn line
+    code, _, err = _run(capsys, "dataset", src, str(dst), "--resume")
+    assert code == 0 and err.startswith(f"openai-harmony: 10 examples in {dst} (10 lines read)")
+    assert dst.read_bytes() == expected
+    assert not (tmp_path / "out.jsonl.progress").exists()
+
+
+def test_dataset_resume_by_counting(tmp_path, capsys, small_batches):
+    data = _dataset_lines(10)
+    expected = _expected(data)
+    src = _file(tmp_path, "in.jsonl", data)
+    dst = tmp_path / "out.jsonl"
+    # No progress file (e.g. made by another tool): count the complete lines, drop a torn one.
+    dst.write_bytes(b"".join(expected.splitlines(True)[:4]) + expected.splitlines(True)[4][:30])
+    code, _, err = _run(capsys, "dataset", src, str(dst), "--resume")
+    assert code == 0
+    assert err.splitlines()[0] == f"openai-harmony: no {dst}.progress: resuming after the 4 complete lines of {dst}"
+    assert dst.read_bytes() == expected
+    # A finished run: nothing to add.
+    assert _run(capsys, "dataset", src, str(dst), "--resume", "-q") == (0, "", "")
+    assert dst.read_bytes() == expected
+    # Counting cannot be right if the output does not match the input (other options here).
+    code, _, err = _run(capsys, "dataset", src, str(dst), "--resume", "--labels")
+    assert code == 1
+    assert err == (
+        f"openai-harmony: error: cannot resume: the last line of {dst} is not what input line 10 renders to "
+        "(were lines skipped, or the options changed?); start over with --force\n"
+    )
+
+
+def test_dataset_resume_checks_options(tmp_path, capsys, small_batches):
+    src = _file(tmp_path, "in.jsonl", _dataset_lines(10, {5: "nope"}))
+    dst = str(tmp_path / "out.jsonl")
+    assert _run(capsys, "dataset", src, dst, "--train-on", "last")[0] == 1
+    assert _run(capsys, "dataset", src, dst, "--resume") == (
+        1,
+        "",
+        f"openai-harmony: error: {dst} was started with other options (train_on='last'); "
+        "resume with the same options, or start over with --force\n",
+    )
+
+
+@pytest.mark.parametrize("where", ["render", "write"])
+def test_dataset_keyboard_interrupt(tmp_path, capsys, monkeypatch, small_batches, where):
+    data = _dataset_lines(12)
+    expected = _expected(data)
+    src = _file(tmp_path, "in.jsonl", data)
+    dst = tmp_path / "out.jsonl"
+    calls = {"n": 0}
+    if where == "render":
+        # Ctrl-C while building the 7th example (in the second batch).
+        real = cli._example_line
+
+        def flaky(*a):
+            calls["n"] += 1
+            if calls["n"] == 7:
+                raise KeyboardInterrupt
+            return real(*a)
+
+        monkeypatch.setattr(cli, "_example_line", flaky)
+        done = 6
+    else:
+        # Ctrl-C while the second batch is being recorded (after its lines hit the file).
+        real = cli._write_state
+
+        def flaky(*a):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise KeyboardInterrupt
+            return real(*a)
+
+        monkeypatch.setattr(cli, "_write_state", flaky)
+        done = 8
+    code, _, err = _run(capsys, "dataset", src, str(dst))
+    assert code == 130
+    assert err == (
+        f"openai-harmony: interrupted after line {done}: {done} examples in {dst}; "
+        "re-run the same command with --resume to continue\n"
+    )
+    assert dst.read_bytes() == b"".join(expected.splitlines(True)[:done])
+    monkeypatch.undo()
+    monkeypatch.setattr(cli, "_BATCH_LINES", 4)
+    assert _run(capsys, "dataset", src, str(dst), "--resume", "-q") == (0, "", "")
+    assert dst.read_bytes() == expected
+
+
+def test_dataset_progress_on_terminal(tmp_path, capsys, monkeypatch, small_batches):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    src = _file(tmp_path, "in.jsonl", _dataset_lines(10))
+    dst = str(tmp_path / "out.jsonl")
+    code, _, err = _run(capsys, "dataset", src, dst)
+    assert code == 0
+    assert err.startswith("\r4 lines   39.9%  ") and " lines/s  ETA 0:00:00\x1b[K\r" in err
+    bar, summary = err.rsplit("\r\x1b[K", 1)
+    assert summary.startswith(f"openai-harmony: 10 examples in {dst}")
+    assert _run(capsys, "dataset", src, dst, "--force", "--no-progress")[2].startswith("openai-harmony: 10 examples")
+
+
+def test_dataset_file_errors(tmp_path, capsys):
+    dst = str(tmp_path / "out.jsonl")
+    assert _run(capsys, "dataset", str(tmp_path / "nope.jsonl"), dst) == (
+        1,
+        "",
+        f"openai-harmony: error: cannot read {tmp_path / 'nope.jsonl'}: No such file or directory\n",
+    )
+    src = _file(tmp_path, "in.jsonl", _dataset_lines(2))
+    assert _run(capsys, "dataset", src, src, "--force") == (
+        1,
+        "",
+        "openai-harmony: error: the input and the output are the same file\n",
+    )
+    assert _run(capsys, "dataset", src, str(tmp_path / "no" / "out.jsonl")) == (
+        1,
+        "",
+        f"openai-harmony: error: cannot write {tmp_path / 'no' / 'out.jsonl'}: No such file or directory\n",
+    )
+
+
+# -- as a process --------------------------------------------------------------------
+
+
+def _module(*args: str, stdin: bytes = b""):
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run(
+        [sys.executable, "-m", "openai_harmony", *args], input=stdin, env=env, capture_output=True, timeout=120
+    )
+
+
+def test_python_m_exit_codes():
+    proc = _module("render", "-", "--mode", "training", stdin=json.dumps(SMALL).encode())
+    assert (proc.returncode, proc.stderr) == (0, b"")
+    assert json.loads(proc.stdout) == ENC.render_conversation_for_training(_conv(SMALL))
+    proc = _module("parse", stdin=b"[200006, 1428]")
+    assert (proc.returncode, proc.stdout) == (1, b"")
+    assert proc.stderr == (
+        b"openai-harmony: error: stdin: cannot parse: Unexpected EOS while waiting for message header to complete\n"
+    )
+    proc = _module("render", "--bogus")
+    assert proc.returncode == 2 and proc.stderr.count(b"\n") == 1
