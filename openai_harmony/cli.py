@@ -13,9 +13,11 @@ import io
 import json
 import os
 import re
+import signal
 import sys
+import threading
 import time
-from typing import IO, Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import IO, Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tuple
 
 from .chat import Conversation, Message, RenderConversationConfig, Role
 from .errors import HarmonyError
@@ -45,7 +47,7 @@ class _UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     # argparse prints the usage block and exits; we want one line and a return code.
-    def error(self, message: str) -> "NoReturn":  # type: ignore[override]  # noqa: F821
+    def error(self, message: str) -> NoReturn:
         sub = self.prog[len(PROG) + 1 :] if self.prog.startswith(PROG + " ") else ""
         raise _UsageError(f"{sub}: {message}" if sub else message)
 
@@ -168,7 +170,7 @@ def _tokens_from_json(value: Any, what: str) -> List[int]:
     if not isinstance(value, list):
         raise CLIError(f"{what}: expected a JSON list of token ids like [200006, 1428], got {_json_type(value)}")
     for i, t in enumerate(value):
-        if type(t) is not int or t < 0:
+        if type(t) is not int or not 0 <= t < 1 << 32:
             raise CLIError(f"{what}: item {i + 1} is not a token id: {json.dumps(t)[:40]}")
     return value
 
@@ -349,12 +351,12 @@ def _cmd_decode(args: argparse.Namespace) -> int:
     if args.show:
         try:
             _emit_tokens(args, enc, tokens)
-        except HarmonyError as e:
+        except _INPUT_ERRORS as e:
             raise CLIError(f"{what}: {_error_text(e)}") from None
         return 0
     try:
         text = enc.decode_utf8(tokens) if args.strict else enc.decode(tokens)
-    except HarmonyError as e:
+    except _INPUT_ERRORS as e:
         raise CLIError(f"{what}: {_error_text(e)}") from None
     isatty = getattr(sys.stdout, "isatty", None)
     if text and not text.endswith("\n") and isatty and isatty():
@@ -392,7 +394,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 # -- dataset -------------------------------------------------------------------------
 
-_BATCH_LINES = 256
+_BATCH_LINES = 1024
 _STATE_VERSION = 1
 
 
@@ -403,6 +405,14 @@ class _Stop(Exception):
         super().__init__(reason)
         self.lineno = lineno
         self.reason = reason
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (e.g. a batch scheduler's time limit), handled like Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated
 
 
 class _Progress:
@@ -716,6 +726,9 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
     n = lineno
     p = pos
     first_line = lineno == 0
+    old_sigterm: Any = None
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
+        old_sigterm = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         try:
             while True:
@@ -775,20 +788,23 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
                 if not to_stdout
                 else f"line {stop.lineno}: {stop.reason}"
             ) from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:
             try:
                 commit()
             finally:
                 progress.clear()
+            what = "terminated" if isinstance(e, _Terminated) else "interrupted"
             where = "" if to_stdout else f" in {out_path}"
             hint = "" if to_stdout else "; re-run the same command with --resume to continue"
-            sys.stderr.write(f"{PROG}: interrupted after line {lineno:,}: {written:,} examples{where}{hint}\n")
+            sys.stderr.write(f"{PROG}: {what} after line {lineno:,}: {written:,} examples{where}{hint}\n")
             sys.stderr.flush()
-            return 130
+            return 143 if isinstance(e, _Terminated) else 130
         except Exception:
             commit()  # keep every complete line, then let the bug surface
             raise
     finally:
+        if old_sigterm is not None:
+            signal.signal(signal.SIGTERM, old_sigterm)
         progress.clear()
         if in_path != "-":
             fin.close()
@@ -883,6 +899,23 @@ Examples:
 """
 
 
+def _positive_int(text: str) -> int:
+    value = _natural_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _natural_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
+    return value
+
+
 def _add_show(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--show",
@@ -945,7 +978,7 @@ def build_parser() -> argparse.ArgumentParser:
         "that message's header (default: the tokens begin with <|start|>)",
     )
     p.add_argument("--no-strict", action="store_true", help="tolerate malformed input where possible (strict=False)")
-    p.add_argument("--indent", type=int, metavar="N", help="pretty-print the JSON with N spaces")
+    p.add_argument("--indent", type=_natural_int, metavar="N", help="pretty-print the JSON with N spaces")
     p.set_defaults(func=_cmd_parse)
 
     p = sub.add_parser(
@@ -1006,7 +1039,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--resume", action="store_true", help="continue an interrupted run into OUT")
     group.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     p.add_argument(
-        "--threads", type=int, default=os.cpu_count() or 1, metavar="N",
+        "--threads", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
         help="rendering threads (default: number of CPUs)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar (shown only on a terminal anyway)")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 
@@ -514,6 +516,28 @@ def test_dataset_resume_checks_options(tmp_path, capsys, small_batches):
     )
 
 
+def test_dataset_sigterm_is_an_interrupt(tmp_path, capsys, monkeypatch, small_batches):
+    data = _dataset_lines(6)
+    src = _file(tmp_path, "in.jsonl", data)
+    dst = tmp_path / "out.jsonl"
+    real = cli._example_line
+    calls = {"n": 0}
+
+    def flaky(*a):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            cli._on_sigterm(15, None)  # what the handler does when the signal arrives
+        return real(*a)
+
+    monkeypatch.setattr(cli, "_example_line", flaky)
+    assert _run(capsys, "dataset", src, str(dst)) == (
+        143,
+        "",
+        f"openai-harmony: terminated after line 4: 4 examples in {dst}; re-run the same command with --resume to continue\n",
+    )
+    assert dst.read_bytes() == b"".join(_expected(data).splitlines(True)[:4])
+
+
 @pytest.mark.parametrize("where", ["render", "write"])
 def test_dataset_keyboard_interrupt(tmp_path, capsys, monkeypatch, small_batches, where):
     data = _dataset_lines(12)
@@ -611,3 +635,20 @@ def test_python_m_exit_codes():
     )
     proc = _module("render", "--bogus")
     assert proc.returncode == 2 and proc.stderr.count(b"\n") == 1
+
+
+def test_readme_examples(tmp_path, capsys, monkeypatch):
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        section = f.read().split("## Command line\n", 1)[1].split("\n## ", 1)[0]
+    lines = re.findall(r"```bash\n(.*?)```", section, re.S)[0].splitlines()
+    monkeypatch.chdir(tmp_path)
+    assert lines[0].startswith("echo '") and lines[0].endswith("' > convo.json")
+    (tmp_path / "convo.json").write_text(lines[0][6:-14] + "\n")
+    checked = 0
+    for command, output in zip(lines, lines[1:]):
+        if command.startswith("openai-harmony ") and not output.startswith(("openai-harmony ", "echo ")):
+            argv = shlex.split(command, comments=True)[1:]
+            code, out, err = _run(capsys, *argv)
+            assert (code, err, out) == (0, "", output + "\n")
+            checked += 1
+    assert checked == 2
