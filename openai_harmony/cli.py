@@ -3,7 +3,7 @@
 Subcommands ``render``, ``parse``, ``encode``, ``decode``, ``dataset`` and ``demo``; run
 ``openai-harmony COMMAND --help`` for each one's options and examples. Errors are one line
 on stderr (``openai-harmony: error: ...``) with a non-zero exit status: 1 for bad input or
-a failed operation, 2 for bad usage, 130 after Ctrl-C.
+a failed operation, 2 for bad usage, 130 after Ctrl-C (143 after SIGTERM in ``dataset``).
 """
 
 from __future__ import annotations
@@ -74,6 +74,8 @@ def _error_text(exc: BaseException) -> str:
 def _read_bytes(path: str) -> bytes:
     if path == "-":
         stdin = sys.stdin
+        if stdin is None:
+            raise CLIError("no standard input")
         buf = getattr(stdin, "buffer", None)
         if buf is not None:
             return buf.read()
@@ -436,7 +438,9 @@ class _Progress:
         elapsed = max(now - self.t0, 1e-9)
         text = f"{lines:,} lines"
         if self.total:
-            text += f"  {100.0 * pos / self.total:5.1f}%"
+            frac = min(pos / self.total, 1.0)
+            filled = int(frac * 24)
+            text = f"[{'#' * filled}{'.' * (24 - filled)}] {100.0 * frac:5.1f}%  " + text
         text += f"  {done_lines / elapsed:,.0f} lines/s"
         if self.total and pos > self.start_bytes:
             rate = (pos - self.start_bytes) / elapsed
@@ -564,6 +568,8 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
 
     # Input ------------------------------------------------------------------------
     if in_path == "-":
+        if sys.stdin is None:
+            raise CLIError("no standard input")
         fin: IO[bytes] = getattr(sys.stdin, "buffer", sys.stdin)  # type: ignore[assignment]
         total: Optional[int] = None
     else:
@@ -608,7 +614,7 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
                     fout.seek(state["output_bytes"])
                     lineno, pos = state["lines_read"], state["input_offset"]
                     written, skipped = state["written"], state["skipped"]
-                    if in_path != "-":
+                    if in_path != "-" and fin.seekable():
                         # Jump straight to where the last run stopped, after checking that
                         # the input still has a line break there.
                         if pos > 0:

@@ -588,7 +588,7 @@ def test_dataset_progress_on_terminal(tmp_path, capsys, monkeypatch, small_batch
     dst = str(tmp_path / "out.jsonl")
     code, _, err = _run(capsys, "dataset", src, dst)
     assert code == 0
-    assert err.startswith("\r4 lines   39.9%  ") and " lines/s  ETA 0:00:00\x1b[K\r" in err
+    assert err.startswith("\r[#########...............]  39.9%  4 lines  ") and " lines/s  ETA 0:00:00\x1b[K\r" in err
     bar, summary = err.rsplit("\r\x1b[K", 1)
     assert summary.startswith(f"openai-harmony: 10 examples in {dst}")
     assert _run(capsys, "dataset", src, dst, "--force", "--no-progress")[2].startswith("openai-harmony: 10 examples")
