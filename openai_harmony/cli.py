@@ -895,13 +895,15 @@ masked-out tokens (what Hugging Face trainers expect). Line numbers start at 1.
 Output is flushed in batches; OUT.progress records how far the run got. After a crash,
 Ctrl-C or --on-error stop, re-run the same command with --resume: it drops any
 incomplete last line of OUT and continues after the last line written. A finished run
-removes OUT.progress (then --resume counts the lines in OUT instead).
+removes OUT.progress (then --resume counts the lines in OUT and checks the last one).
+SIGTERM is handled like Ctrl-C.
 
 Examples:
   openai-harmony dataset train.jsonl train.tok.jsonl
   openai-harmony dataset train.jsonl train.tok.jsonl --train-on last --labels
   openai-harmony dataset train.jsonl train.tok.jsonl --on-error skip --errors bad.txt
   openai-harmony dataset train.jsonl train.tok.jsonl --resume
+  zcat big.jsonl.gz | openai-harmony dataset - big.tok.jsonl
 """
 
 
@@ -1030,7 +1032,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--train-on",
         choices=("all", "last"),
         default="all",
-        help="train on every assistant message, or only the last one (default: all)",
+        help="train on every assistant message, or only the final assistant turn (default: all)",
     )
     p.add_argument("--no-drop-analysis", action="store_true", help="keep analysis messages before final ones")
     p.add_argument("--labels", action="store_true", help='write "labels" (-100 = masked out) instead of "mask"')

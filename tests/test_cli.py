@@ -190,10 +190,6 @@ def test_file_errors(capsys, argv, message):
     "argv, message",
     [
         (["render", "x.json", "--mode", "training", "--next-role", "user"], "render: --next-role only applies to --mode completion"),
-        (
-            ["render", "x.json", "--mode", "chat"],
-            "render: argument --mode: invalid choice: 'chat' (choose from 'completion', 'training', 'plain')",
-        ),
         (["render"], "render: the following arguments are required: FILE"),
         (["dataset", "a", "-", "--resume"], "--resume needs an output file, not '-'"),
         (["dataset", "a", "b", "--resume", "--force"], "dataset: argument --force: not allowed with argument --resume"),
@@ -204,6 +200,15 @@ def test_usage_errors(tmp_path, capsys, monkeypatch, argv, message):
     _file(tmp_path, "x.json", SMALL)
     _file(tmp_path, "a", "")
     assert _run(capsys, *argv) == (2, "", f"openai-harmony: error: {message} (see --help)\n")
+
+
+def test_usage_error_invalid_choice(capsys):
+    code, out, err = _run(capsys, "render", "x.json", "--mode", "chat")
+    assert (code, out) == (2, "")
+    # Python 3.12.8+ lists the choices without quotes.
+    assert err.startswith("openai-harmony: error: render: argument --mode: invalid choice: 'chat' (choose from ")
+    assert err.endswith("plain) (see --help)\n") or err.endswith("plain') (see --help)\n")
+    assert err.count("\n") == 1
 
 
 @pytest.mark.parametrize("command", [[], ["render"], ["parse"], ["encode"], ["decode"], ["dataset"], ["demo"]])
