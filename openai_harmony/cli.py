@@ -29,8 +29,9 @@ PROG = "openai-harmony"
 _ROLES = [r.value for r in Role]
 
 # Library errors that describe bad input (a malformed conversation, an unknown token id, ...);
-# anything else escaping a command is a bug and keeps its traceback.
-_INPUT_ERRORS = (HarmonyError, ValueError, TypeError, KeyError, OverflowError, RecursionError)
+# anything else escaping a command is a bug and keeps its traceback. Rendering reports some
+# failures as a plain RuntimeError, as the official package does (HarmonyError is one too).
+_INPUT_ERRORS = (RuntimeError, ValueError, TypeError, KeyError, OverflowError)
 
 
 class CLIError(Exception):
@@ -65,6 +66,9 @@ def _error_text(exc: BaseException) -> str:
     if isinstance(exc, RecursionError):
         return "input nested too deeply"
     text = _one_line(str(exc))
+    if text.startswith("invalid conversation JSON: "):
+        # The position is in the library's internal serialisation, not in the user's file.
+        text = re.sub(r" at line \d+ column \d+$", "", text)
     return text or type(exc).__name__
 
 
@@ -145,6 +149,10 @@ def conversation_from_json(value: Any) -> Conversation:
             isinstance(content, list) and not all(isinstance(c, dict) for c in content)
         ):
             raise ValueError(f'message {i}: "content" must be a string or a list of objects')
+        for key in ("role", "name", "channel", "recipient", "content_type"):
+            field = raw.get(key)
+            if field is not None and not isinstance(field, str):
+                raise ValueError(f'message {i}: "{key}" must be a string, got {_json_type(field)}')
         try:
             out.append(Message.from_dict(raw))
         except _INPUT_ERRORS as e:

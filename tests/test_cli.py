@@ -157,6 +157,11 @@ def test_render_show_color_choice(tmp_path, capsys, monkeypatch, choice, tty, no
         ('[{"content": "x"}]', 'c.json: message 1: missing "role"'),
         ('[{"role": "user", "content": "x"}, {"role": "bob", "content": "x"}]', "c.json: message 2: Unknown role: 'bob'"),
         ('[{"role": "user", "content": 5}]', 'c.json: message 1: "content" must be a string or a list of objects'),
+        ('[{"role": "user", "content": "x", "recipient": 7}]', 'c.json: message 1: "recipient" must be a string, got a number'),
+        (
+            '[{"role": "system", "content": [{"type": "system_content", "reasoning_effort": 5}]}]',
+            "c.json: message 1: SystemContent.reasoning_effort: expected 'Low', 'Medium', 'High' or None, got 5",
+        ),
         ('[{"role": "user", "content": [{"type": "text"}]}]', "c.json: message 1: TextContent.text: field required"),
         (b"\xff[]", "c.json: not valid UTF-8 (byte 0xff at offset 0)"),
     ],
@@ -169,11 +174,8 @@ def test_render_input_errors(tmp_path, capsys, content, message):
 
 
 def test_render_render_error(tmp_path, capsys):
-    path = _file(tmp_path, "c.json", '[{"role": "user", "content": "x", "channel": 5}]')
-    code, _, err = _run(capsys, "render", path)
-    assert code == 1
-    assert err.startswith(f"openai-harmony: error: {path}: cannot render: invalid conversation JSON: ")
-    assert err.count("\n") == 1
+    path = _file(tmp_path, "c.json", '[{"role": "tool", "content": "x"}]')
+    assert _run(capsys, "render", path) == (1, "", f"openai-harmony: error: {path}: cannot render: Tools should have a name!\n")
 
 
 @pytest.mark.parametrize(
@@ -401,7 +403,7 @@ BAD = {
     3: '{"messages": [{"role": "bob", "content": "x"}]}',
     6: '{"messages": [',
     7: "",
-    9: '[{"role": "user", "content": "x", "recipient": 7}]',
+    9: '[{"role": "tool", "content": "x"}]',
 }
 
 
@@ -416,7 +418,7 @@ def test_dataset_skip(tmp_path, capsys, small_batches):
         "openai-harmony: skipped line 3: message 1: Unknown role: 'bob'",
         "openai-harmony: skipped line 6: invalid JSON at column 15: Expecting value",
     ]
-    assert lines[2].startswith("openai-harmony: skipped line 9: cannot render: invalid conversation JSON: ")
+    assert lines[2] == "openai-harmony: skipped line 9: cannot render: Tools should have a name!"
     assert lines[3].startswith(f"openai-harmony: 6 examples in {dst} (10 lines read, 3 skipped) in ")
     assert len(lines) == 4
     assert (tmp_path / "out.jsonl").read_bytes() == _expected(data)
