@@ -185,6 +185,23 @@ def _tokens_from_json(value: Any, what: str) -> List[int]:
     return value
 
 
+def _mask_from_json(value: Any, length: int, what: str) -> Optional[List[int]]:
+    """The loss mask of a ``dataset`` output line (its "mask", or "labels" != -100), if any."""
+    if not isinstance(value, dict):
+        return None
+    if "mask" in value:
+        mask = value["mask"]
+        if not isinstance(mask, list) or len(mask) != length or any(m not in (0, 1) for m in mask):
+            raise CLIError(f'{what}: "mask" must be a list of 0 and 1 as long as "input_ids"')
+        return [int(m) for m in mask]
+    if "labels" in value:
+        labels = value["labels"]
+        if not isinstance(labels, list) or len(labels) != length:
+            raise CLIError(f'{what}: "labels" must be a list as long as "input_ids"')
+        return [0 if x == -100 else 1 for x in labels]
+    return None
+
+
 # -- output --------------------------------------------------------------------------
 
 
@@ -206,38 +223,45 @@ def _tokens_json(tokens: Sequence[int]) -> str:
 _RESET = "\x1b[0m"
 _STYLES = ("\x1b[30;48;5;153m", "\x1b[30;48;5;223m")  # black on light blue / light peach
 _SPECIAL_STYLE = "\x1b[1;97;48;5;91m"  # bold white on purple
+_MASKED_STYLES = ("\x1b[38;5;244m", "\x1b[38;5;250m")  # two greys, no background
+_MASKED_SPECIAL_STYLE = "\x1b[1;38;5;244m"
 _CONTROL = {c: f"\\x{c:02x}" for c in list(range(32)) + [127] if c not in (9, 10)}
 
 
-def show_tokens(encoding: Any, tokens: Sequence[int], *, color: bool = False) -> str:
+def show_tokens(
+    encoding: Any, tokens: Sequence[int], *, color: bool = False, mask: Optional[Sequence[int]] = None
+) -> str:
     """Decoded text of *tokens* with every token boundary visible.
 
     Without colour each token is wrapped in brackets (``[<|start|>][user][<|message|>]...``);
     with colour ordinary tokens alternate two background colours and special tokens get a
-    third, bold style. Bytes that are not UTF-8 on their own (a character split across
-    tokens) appear as ``\\xNN``; control characters other than tab and newline are escaped too.
+    third, bold style. With a loss *mask*, only the trained tokens (mask 1) are bracketed or
+    coloured; the others are plain text (grey on a terminal). Bytes that are not UTF-8 on
+    their own (a character split across tokens) appear as ``\\xNN``; control characters other
+    than tab and newline are escaped too.
     """
     parts: List[str] = []
     n = 0
-    for t in tokens:
+    for i, t in enumerate(tokens):
         text = encoding.decode_bytes([t]).decode("utf-8", "backslashreplace").translate(_CONTROL)
+        trained = mask is None or mask[i]
         if not color:
-            parts.append(f"[{text}]")
+            parts.append(f"[{text}]" if trained else text)
             continue
         if encoding.is_special_token(t):
-            style = _SPECIAL_STYLE
+            style = _SPECIAL_STYLE if trained else _MASKED_SPECIAL_STYLE
         else:
-            style = _STYLES[n & 1]
+            style = (_STYLES if trained else _MASKED_STYLES)[n & 1]
             n += 1
         # Colour each line on its own (a background spanning a newline bleeds on some
         # terminals) and make newlines themselves visible.
         lines = text.split("\n")
-        for i, line in enumerate(lines):
-            if i < len(lines) - 1:
+        for j, line in enumerate(lines):
+            if j < len(lines) - 1:
                 line += "\u21b5"
             if line:
                 parts.append(style + line + _RESET)
-            if i < len(lines) - 1:
+            if j < len(lines) - 1:
                 parts.append("\n")
     return "".join(parts)
 
@@ -253,10 +277,12 @@ def _use_color(choice: str) -> bool:
     return bool(isatty and isatty())
 
 
-def _emit_tokens(args: argparse.Namespace, enc: Any, tokens: List[int]) -> None:
+def _emit_tokens(args: argparse.Namespace, enc: Any, tokens: List[int], mask: Optional[List[int]] = None) -> None:
     if getattr(args, "show", False):
-        text = show_tokens(enc, tokens, color=_use_color(args.color))
+        text = show_tokens(enc, tokens, color=_use_color(args.color), mask=mask)
         _write(text + "\n")
+    elif mask is not None:
+        _write(_example_line(tokens, mask, False).decode("ascii"))
     else:
         _write(_tokens_json(tokens) + "\n")
 
@@ -277,6 +303,11 @@ def _encoding() -> Any:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
+    if args.train_on is not None:
+        if args.mode not in (None, "training"):
+            raise _UsageError("render: --train-on only applies to --mode training")
+        args.mode = "training"
+    args.mode = args.mode or "completion"
     if args.next_role is not None and args.mode != "completion":
         raise _UsageError("render: --next-role only applies to --mode completion")
     what = _where(args.file)
@@ -287,8 +318,11 @@ def _cmd_render(args: argparse.Namespace) -> int:
         raise CLIError(f"{what}: {e}") from None
     enc = _encoding()
     config = RenderConversationConfig(auto_drop_analysis=not args.no_drop_analysis)
+    mask = None
     try:
-        if args.mode == "completion":
+        if args.train_on is not None:
+            tokens, mask = enc.render_conversation_for_training_with_mask(convo, config, train_on=args.train_on)
+        elif args.mode == "completion":
             tokens = enc.render_conversation_for_completion(convo, Role(args.next_role or "assistant"), config)
         elif args.mode == "training":
             tokens = enc.render_conversation_for_training(convo, config)
@@ -296,7 +330,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
             tokens = enc.render_conversation(convo, config)
     except _INPUT_ERRORS as e:
         raise CLIError(f"{what}: cannot render: {_error_text(e)}") from None
-    _emit_tokens(args, enc, tokens)
+    _emit_tokens(args, enc, tokens, mask)
     return 0
 
 
@@ -356,11 +390,13 @@ def _cmd_encode(args: argparse.Namespace) -> int:
 
 def _cmd_decode(args: argparse.Namespace) -> int:
     what = _where(args.file)
-    tokens = _tokens_from_json(_load_json(args.file), what)
+    value = _load_json(args.file)
+    tokens = _tokens_from_json(value, what)
     enc = _encoding()
     if args.show:
+        mask = _mask_from_json(value, len(tokens), what)
         try:
-            _emit_tokens(args, enc, tokens)
+            _emit_tokens(args, enc, tokens, mask)
         except _INPUT_ERRORS as e:
             raise CLIError(f"{what}: {_error_text(e)}") from None
         return 0
@@ -863,6 +899,7 @@ Examples:
   openai-harmony render convo.json
   openai-harmony render convo.json --mode training
   openai-harmony render convo.json --mode completion --next-role assistant
+  openai-harmony render convo.json --train-on last --show   # which tokens are trained
   echo '[{"role": "user", "content": "Hi"}]' | openai-harmony render - --show
 """
 
@@ -885,8 +922,9 @@ Examples:
 """
 
 _DECODE_EPILOG = """\
-The input is a JSON list of token ids (or a 'dataset' output line). The text is written
-exactly; only on a terminal is a final newline added.
+The input is a JSON list of token ids, or a 'dataset' output line (then --show brackets
+only the trained tokens). The text is written exactly; only on a terminal is a final
+newline added.
 
 Examples:
   echo '[13225, 2375]' | openai-harmony decode
@@ -968,12 +1006,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--mode",
         choices=("completion", "training", "plain"),
-        default="completion",
         help="completion: add the header of the next turn (render_conversation_for_completion); "
         "training: end a final assistant message with <|return|> (render_conversation_for_training); "
         "plain: the messages only (render_conversation). Default: completion",
     )
     p.add_argument("--next-role", choices=_ROLES, help="role of the next turn for --mode completion (default: assistant)")
+    p.add_argument(
+        "--train-on",
+        choices=("all", "last"),
+        help="with the loss mask of every assistant message or of the final assistant turn: prints "
+        'a \'dataset\' line {"input_ids": [...], "mask": [...]}, and --show brackets only the trained '
+        "tokens (implies --mode training)",
+    )
     p.add_argument(
         "--no-drop-analysis",
         action="store_true",

@@ -108,6 +108,53 @@ def test_render_show_brackets(tmp_path, capsys):
     )
 
 
+TWO_TURNS = {
+    "messages": [
+        {"role": "user", "content": "2+2?"},
+        {"role": "assistant", "channel": "final", "content": "4"},
+        {"role": "user", "content": "and 3+3?"},
+        {"role": "assistant", "channel": "final", "content": "6"},
+    ]
+}
+
+
+@pytest.mark.parametrize("train_on", ["all", "last"])
+def test_render_train_on(tmp_path, capsys, monkeypatch, train_on):
+    path = _file(tmp_path, "c.json", TWO_TURNS)
+    tokens, mask = ENC.render_conversation_for_training_with_mask(_conv(TWO_TURNS), train_on=train_on)
+    line = json.dumps({"input_ids": tokens, "mask": mask}, separators=(",", ":")) + "\n"
+    assert _run(capsys, "render", path, "--train-on", train_on) == (0, line, "")
+    assert _run(capsys, "render", path, "--train-on", train_on, "--mode", "training") == (0, line, "")
+    first = "<|start|>user<|message|>2+2?<|end|><|start|>assistant"
+    first += "[<|channel|>][final][<|message|>][4][<|end|>]" if train_on == "all" else "<|channel|>final<|message|>4<|end|>"
+    shown = first + "<|start|>user<|message|>and 3+3?<|end|><|start|>assistant[<|channel|>][final][<|message|>][6][<|return|>]\n"
+    assert _run(capsys, "render", path, "--train-on", train_on, "--show") == (0, shown, "")
+    # A dataset line shows the same, from its mask or from its labels.
+    _stdin(monkeypatch, line.encode())
+    assert _run(capsys, "decode", "--show") == (0, shown, "")
+    labels = [t if m else -100 for t, m in zip(tokens, mask)]
+    _stdin(monkeypatch, json.dumps({"input_ids": tokens, "labels": labels}).encode())
+    assert _run(capsys, "decode", "--show") == (0, shown, "")
+    _stdin(monkeypatch, line.encode())
+    assert _run(capsys, "decode") == (0, ENC.decode(tokens), "")
+
+
+def test_render_train_on_errors(tmp_path, capsys, monkeypatch):
+    path = _file(tmp_path, "c.json", TWO_TURNS)
+    assert _run(capsys, "render", path, "--train-on", "all", "--mode", "plain") == (
+        2,
+        "",
+        "openai-harmony: error: render: --train-on only applies to --mode training (see --help)\n",
+    )
+    for bad, message in [
+        ({"input_ids": [1, 2], "mask": [1]}, '"mask" must be a list of 0 and 1 as long as "input_ids"'),
+        ({"input_ids": [1, 2], "mask": [1, 2]}, '"mask" must be a list of 0 and 1 as long as "input_ids"'),
+        ({"input_ids": [1, 2], "labels": 3}, '"labels" must be a list as long as "input_ids"'),
+    ]:
+        _stdin(monkeypatch, json.dumps(bad).encode())
+        assert _run(capsys, "decode", "--show") == (1, "", f"openai-harmony: error: stdin: {message}\n")
+
+
 def test_show_tokens_color_and_escapes():
     tokens = ENC.encode("<|start|>user\n\n\x1b🦜", allowed_special="all")
     assert show_tokens(ENC, tokens) == "[<|start|>][user][\n\n][\\x1b][\\xf0\\x9f][\\xa6][\\x9c]"
@@ -117,6 +164,11 @@ def test_show_tokens_color_and_escapes():
         f"{odd}\u21b5{reset}\n{odd}\u21b5{reset}\n"
         f"{even}\\x1b{reset}{odd}\\xf0\\x9f{reset}{even}\\xa6{reset}{odd}\\x9c{reset}"
     )
+    grey, grey_special = "\x1b[38;5;244m", "\x1b[1;38;5;244m"
+    assert show_tokens(ENC, tokens[:3], color=True, mask=[0, 0, 1]) == (
+        f"{grey_special}<|start|>{reset}{grey}user{reset}{odd}\u21b5{reset}\n{odd}\u21b5{reset}\n"
+    )
+    assert show_tokens(ENC, tokens[:3], mask=[0, 1, 0]) == "<|start|>[user]\n\n"
 
 
 @pytest.mark.parametrize(
