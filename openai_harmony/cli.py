@@ -629,13 +629,21 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
     written = skipped = 0
     skip_lines = 0  # fallback resume: non-blank input lines already in the output
     last_out = b""  # ... and the last of those output lines, to check the input matches
+    # A stream (stdout, a pipe, a device) cannot be cut back or resumed: no progress file.
+    stream = to_stdout
+    fout: Optional[IO[bytes]] = None
     if to_stdout:
         sys.stdout.flush()
-        fout: IO[bytes] = getattr(sys.stdout, "buffer", sys.stdout)  # type: ignore[assignment]
+        fout = getattr(sys.stdout, "buffer", sys.stdout)
     else:
         exists = os.path.exists(out_path)
         try:
-            if args.resume and exists:
+            if exists and not os.path.isfile(out_path):
+                if args.resume:
+                    raise CLIError(f"--resume needs a regular output file; {out_path} is not one")
+                fout = open(out_path, "wb")
+                stream = True
+            elif args.resume and exists:
                 fout = open(out_path, "r+b")
                 state = _read_state(state_path)
                 if state is not None:
@@ -683,14 +691,25 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
                 raise CLIError(f"{out_path} already exists; pass --resume to continue it or --force to overwrite it")
             else:
                 fout = open(out_path, "wb")
-        except OSError as e:
-            raise CLIError(f"cannot write {out_path}: {e.strerror or e}") from None
+        except BaseException as e:
+            if fout is not None:
+                fout.close()
+            if in_path != "-":
+                fin.close()
+            if isinstance(e, OSError):
+                raise CLIError(f"cannot write {out_path}: {e.strerror or e}") from None
+            raise
+    assert fout is not None
 
     errors_file: Optional[IO[str]] = None
     if args.errors:
         try:
             errors_file = open(args.errors, "a" if args.resume else "w", encoding="utf-8")
         except OSError as e:
+            if not to_stdout:
+                fout.close()
+            if in_path != "-":
+                fin.close()
             raise CLIError(f"cannot write {args.errors}: {e.strerror or e}") from None
 
     enc = _encoding()
@@ -701,7 +720,7 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
     started_lines = lineno
     t0 = time.monotonic()
 
-    committed_bytes = fout.tell() if not to_stdout else 0
+    committed_bytes = fout.tell() if not stream else 0
     # Complete output of the current batch, in input order: (lineno, input end offset, bytes
     # or None for a consumed line without output). A tuple is appended in one step, so an
     # interrupt never leaves a line half-recorded.
@@ -713,7 +732,7 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
         nonlocal committed_bytes, lineno, pos, written, skipped
         if not pending:
             return
-        if not to_stdout:
+        if not stream:
             fout.seek(committed_bytes)
             fout.truncate()
         out = [x[2] for x in pending if x[2] is not None]
@@ -724,8 +743,8 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
         new_lineno, new_pos = pending[-1][0], pending[-1][1]
         new_written = written + len(out)
         new_skipped = skipped + sum(1 for x in pending if x[2] is None and x[0] in bad_lines)
-        new_bytes = fout.tell() if not to_stdout else 0
-        if not to_stdout:
+        new_bytes = fout.tell() if not stream else 0
+        if not stream:
             _write_state(
                 state_path,
                 {
@@ -835,7 +854,7 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
             raise CLIError(
                 f"line {stop.lineno}: {stop.reason} ({written:,} examples written; fix the line and re-run "
                 "with --resume, or pass --on-error skip)"
-                if not to_stdout
+                if not stream
                 else f"line {stop.lineno}: {stop.reason}"
             ) from None
         except KeyboardInterrupt as e:
@@ -845,7 +864,7 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
                 progress.clear()
             what = "terminated" if isinstance(e, _Terminated) else "interrupted"
             where = "" if to_stdout else f" in {out_path}"
-            hint = "" if to_stdout else "; re-run the same command with --resume to continue"
+            hint = "" if stream else "; re-run the same command with --resume to continue"
             sys.stderr.write(f"{PROG}: {what} after line {lineno:,}: {written:,} examples{where}{hint}\n")
             sys.stderr.flush()
             return 143 if isinstance(e, _Terminated) else 130
@@ -865,7 +884,12 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
         if errors_file is not None:
             errors_file.close()
 
-    if not to_stdout and os.path.exists(state_path):
+    if skip_lines:
+        raise CLIError(
+            f"cannot resume: {out_path} has more lines than {_where(in_path)} has conversations; "
+            "start over with --force"
+        )
+    if not stream and os.path.exists(state_path):
         os.remove(state_path)
     if not args.quiet:
         elapsed = time.monotonic() - t0

@@ -563,6 +563,31 @@ def test_dataset_resume_by_counting(tmp_path, capsys, small_batches):
     )
 
 
+def test_dataset_resume_longer_output(tmp_path, capsys, small_batches):
+    data = _dataset_lines(3)
+    src = _file(tmp_path, "in.jsonl", data)
+    dst = tmp_path / "out.jsonl"
+    dst.write_bytes(_expected(data) * 2)
+    assert _run(capsys, "dataset", src, str(dst), "--resume") == (
+        1,
+        "",
+        f"openai-harmony: error: cannot resume: {dst} has more lines than {src} has conversations; "
+        "start over with --force\n",
+    )
+
+
+def test_dataset_to_a_device(tmp_path, capsys):
+    src = _file(tmp_path, "in.jsonl", _dataset_lines(3))
+    code, _, err = _run(capsys, "dataset", src, os.devnull)
+    assert code == 0 and err.startswith(f"openai-harmony: 3 examples in {os.devnull} (3 lines read)")
+    assert not os.path.exists(os.devnull + ".progress")
+    assert _run(capsys, "dataset", src, os.devnull, "--resume") == (
+        1,
+        "",
+        f"openai-harmony: error: --resume needs a regular output file; {os.devnull} is not one\n",
+    )
+
+
 def test_dataset_resume_checks_options(tmp_path, capsys, small_batches):
     src = _file(tmp_path, "in.jsonl", _dataset_lines(10, {5: "nope"}))
     dst = str(tmp_path / "out.jsonl")
