@@ -736,3 +736,45 @@ def test_readme_examples(tmp_path, capsys, monkeypatch):
             assert (code, err, out) == (0, "", output + "\n")
             checked += 1
     assert checked == 2
+
+
+def test_python_m_dataset_ctrl_c(tmp_path):
+    # A real SIGINT, sent while the process waits for more input after two full batches:
+    # both batches are kept, and --resume (same input again) completes the output exactly.
+    import signal
+    import time
+
+    data = _dataset_lines(2 * cli._BATCH_LINES + 100)
+    expected = _expected(data)
+    dst = tmp_path / "out.jsonl"
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "openai_harmony", "dataset", "-", str(dst)],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    head = b"".join(data.splitlines(True)[: 2 * cli._BATCH_LINES + 50])
+    proc.stdin.write(head)
+    proc.stdin.flush()
+    done = b"".join(expected.splitlines(True)[: 2 * cli._BATCH_LINES])
+    deadline = time.monotonic() + 120
+    while (not dst.exists() or dst.stat().st_size < len(done)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert err == (
+        f"openai-harmony: interrupted after line {2 * cli._BATCH_LINES:,}: {2 * cli._BATCH_LINES:,} examples in {dst}; "
+        "re-run the same command with --resume to continue\n"
+    ).encode()
+    assert dst.read_bytes() == done
+    proc = subprocess.run(
+        [sys.executable, "-m", "openai_harmony", "dataset", "-", str(dst), "--resume", "-q"],
+        input=data,
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert (proc.returncode, proc.stderr) == (0, b"")
+    assert dst.read_bytes() == expected
