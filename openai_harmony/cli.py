@@ -716,15 +716,13 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
     config = RenderConversationConfig(auto_drop_analysis=options["auto_drop_analysis"])
     batch_fn = getattr(enc, "render_conversations_for_training_with_mask", None)
     single_fn = enc.render_conversation_for_training_with_mask
-    progress = _Progress(progress_enabled, total, pos)
-    started_lines = lineno
     t0 = time.monotonic()
 
     committed_bytes = fout.tell() if not stream else 0
     # Complete output of the current batch, in input order: (lineno, input end offset, bytes
-    # or None for a consumed line without output). A tuple is appended in one step, so an
-    # interrupt never leaves a line half-recorded.
-    pending: List[Tuple[int, int, Optional[bytes]]] = []
+    # or None for a consumed line without output, whether the line was a skipped bad one).
+    # A tuple is appended in one step, so an interrupt never leaves a line half-recorded.
+    pending: List[Tuple[int, int, Optional[bytes], bool]] = []
 
     def commit() -> None:
         # Safe to call again after an interrupt anywhere inside it: the output is cut back
@@ -742,7 +740,7 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
             errors_file.flush()
         new_lineno, new_pos = pending[-1][0], pending[-1][1]
         new_written = written + len(out)
-        new_skipped = skipped + sum(1 for x in pending if x[2] is None and x[0] in bad_lines)
+        new_skipped = skipped + sum(1 for x in pending if x[3])
         new_bytes = fout.tell() if not stream else 0
         if not stream:
             _write_state(
@@ -761,37 +759,57 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
         pending.clear()
         committed_bytes, lineno, pos, written, skipped = new_bytes, new_lineno, new_pos, new_written, new_skipped
 
-    bad_lines: set = set()
-
     def fail(n: int, end: int, reason: str) -> None:
         if errors_file is not None:
             errors_file.write(f"line {n}: {reason}\n")
         if args.on_error == "stop":
             raise _Stop(n, reason)
-        bad_lines.add(n)
-        pending.append((n, end, None))
+        pending.append((n, end, None, True))
         if errors_file is None and not args.quiet:
             progress.clear()
             sys.stderr.write(f"{PROG}: skipped line {n}: {reason}\n")
             sys.stderr.flush()
 
-    def check_resumed_line(ln: int, raw: bytes) -> None:
-        # Counting output lines is only right if no input line was skipped and the options
-        # are the same: the last output line must be what this input line renders to now.
+    if skip_lines:
+        # Resuming by counting: skip as many conversations as OUT has lines. That is only
+        # right if no input line was skipped and the options are the same, so the last line
+        # of OUT must be what the last skipped conversation renders to now.
         try:
-            tokens, mask = single_fn(_line_to_conversation(raw, ln == 1), config, train_on=args.train_on)
-            same = _example_line(tokens, mask, options["labels"]) == last_out
-        except _INPUT_ERRORS:
-            same = False
-        if not same:
-            raise CLIError(
-                f"cannot resume: the last line of {out_path} is not what input line {ln:,} renders to "
-                "(were lines skipped, or the options changed?); start over with --force"
-            )
+            done = 0
+            raw = b""
+            while done < skip_lines:
+                raw = fin.readline()
+                if not raw:
+                    raise CLIError(
+                        f"cannot resume: {out_path} has more lines than {_where(in_path)} has conversations; "
+                        "start over with --force"
+                    )
+                lineno += 1
+                pos += len(raw)
+                if raw.strip():
+                    done += 1
+            try:
+                tokens, mask = single_fn(_line_to_conversation(raw, lineno == 1), config, train_on=args.train_on)
+                same = _example_line(tokens, mask, options["labels"]) == last_out
+            except _INPUT_ERRORS:
+                same = False
+            if not same:
+                raise CLIError(
+                    f"cannot resume: the last line of {out_path} is not what input line {lineno:,} renders to "
+                    "(were lines skipped, or the options changed?); start over with --force"
+                )
+        except BaseException:
+            fout.close()
+            if errors_file is not None:
+                errors_file.close()
+            if in_path != "-":
+                fin.close()
+            raise
         if not args.quiet:
-            progress.clear()
             sys.stderr.write(f"{PROG}: no {state_path}: resuming after the {written:,} complete lines of {out_path}\n")
 
+    progress = _Progress(progress_enabled, total, pos)
+    started_lines = lineno
     n = lineno
     p = pos
     first_line = lineno == 0
@@ -816,12 +834,6 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
                     if not raw.strip():
                         parsed.append((ln, end, None))
                         continue
-                    if skip_lines:
-                        skip_lines -= 1
-                        if not skip_lines:
-                            check_resumed_line(ln, raw)
-                        parsed.append((ln, end, None))
-                        continue
                     try:
                         parsed.append((ln, end, _line_to_conversation(raw, first_line and ln == 1)))
                     except ValueError as e:
@@ -836,7 +848,7 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
                 it = iter(results) if results is not None else None
                 for ln, end, c in parsed:
                     if c is None:
-                        pending.append((ln, end, None))
+                        pending.append((ln, end, None, False))
                     elif isinstance(c, str):
                         fail(ln, end, c)
                     else:
@@ -845,7 +857,7 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
                         except _INPUT_ERRORS as e:
                             fail(ln, end, f"cannot render: {_error_text(e)}")
                             continue
-                        pending.append((ln, end, _example_line(tokens, mask, options["labels"])))
+                        pending.append((ln, end, _example_line(tokens, mask, options["labels"]), False))
                 commit()
                 progress.update(lineno, lineno - started_lines, pos, skipped)
         except _Stop as stop:
@@ -868,6 +880,8 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
             sys.stderr.write(f"{PROG}: {what} after line {lineno:,}: {written:,} examples{where}{hint}\n")
             sys.stderr.flush()
             return 143 if isinstance(e, _Terminated) else 130
+        except CLIError:
+            raise
         except Exception:
             commit()  # keep every complete line, then let the bug surface
             raise
@@ -884,11 +898,6 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
         if errors_file is not None:
             errors_file.close()
 
-    if skip_lines:
-        raise CLIError(
-            f"cannot resume: {out_path} has more lines than {_where(in_path)} has conversations; "
-            "start over with --force"
-        )
     if not stream and os.path.exists(state_path):
         os.remove(state_path)
     if not args.quiet:

@@ -561,6 +561,8 @@ def test_dataset_resume_by_counting(tmp_path, capsys, small_batches):
         f"openai-harmony: error: cannot resume: the last line of {dst} is not what input line 10 renders to "
         "(were lines skipped, or the options changed?); start over with --force\n"
     )
+    # ... and it leaves nothing that would let the next --resume skip this check.
+    assert not (tmp_path / "out.jsonl.progress").exists() and dst.read_bytes() == expected
 
 
 def test_dataset_resume_longer_output(tmp_path, capsys, small_batches):
@@ -574,6 +576,7 @@ def test_dataset_resume_longer_output(tmp_path, capsys, small_batches):
         f"openai-harmony: error: cannot resume: {dst} has more lines than {src} has conversations; "
         "start over with --force\n",
     )
+    assert not (tmp_path / "out.jsonl.progress").exists()
 
 
 def test_dataset_to_a_device(tmp_path, capsys):
