@@ -903,6 +903,8 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
     if not args.quiet:
         elapsed = time.monotonic() - t0
         extra = f", {skipped:,} skipped" if skipped else ""
+        if skipped and args.errors:
+            extra += f": see {args.errors}"
         dest = "stdout" if to_stdout else out_path
         sys.stderr.write(f"{PROG}: {written:,} examples in {dest} ({lineno:,} lines read{extra}) in {elapsed:.1f} s\n")
         sys.stderr.flush()

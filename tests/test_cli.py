@@ -476,7 +476,9 @@ def test_dataset_skip(tmp_path, capsys, small_batches):
     assert (tmp_path / "out.jsonl").read_bytes() == _expected(data)
     # The same with a report file: stderr has only the summary.
     code, _, err = _run(capsys, "dataset", src, dst, "--on-error", "skip", "--force", "--errors", str(tmp_path / "e.txt"))
-    assert code == 0 and err.count("\n") == 1
+    assert code == 0
+    assert err.startswith(f"openai-harmony: 6 examples in {dst} (10 lines read, 3 skipped: see {tmp_path / 'e.txt'}) in ")
+    assert err.count("\n") == 1
     report = (tmp_path / "e.txt").read_text().splitlines()
     assert [r.split(":")[0] for r in report] == ["line 3", "line 6", "line 9"]
     assert report[1] == "line 6: invalid JSON at column 15: Expecting value"
