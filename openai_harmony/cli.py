@@ -340,10 +340,16 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     enc = _encoding()
     role = Role(args.role) if args.role else None
     try:
-        messages = enc.parse_messages_from_completion_tokens(tokens, role, strict=not args.no_strict)
+        if args.recover:
+            messages = enc.parse_messages_from_completion_tokens(tokens, role, strict=not args.no_strict, recover=True)
+        else:
+            messages = enc.parse_messages_from_completion_tokens(tokens, role, strict=not args.no_strict)
     except _INPUT_ERRORS as e:
         raise CLIError(f"{what}: cannot parse: {_error_text(e)}") from None
-    convo = Conversation.from_messages(messages)
+    for issue in getattr(messages, "errors", ()):
+        at = f"token {issue.position} (id {issue.token})" if issue.token is not None else "the end"
+        sys.stderr.write(f"{PROG}: warning: {what}: at {at}: {_one_line(issue.reason)}\n")
+    convo = Conversation.from_messages(list(messages))
     if args.indent is None:
         _write(convo.to_json() + "\n")
     else:
@@ -946,6 +952,7 @@ Examples:
   openai-harmony parse tokens.json
   openai-harmony encode --allow-special all '<|start|>user<|message|>Hi<|end|>' | openai-harmony parse
   openai-harmony parse --role assistant completion.json   # prompt ended in <|start|>assistant
+  openai-harmony parse --role assistant --recover completion.json   # malformed model output
 """
 
 _ENCODE_EPILOG = """\
@@ -1073,6 +1080,12 @@ def build_parser() -> argparse.ArgumentParser:
         "that message's header (default: the tokens begin with <|start|>)",
     )
     p.add_argument("--no-strict", action="store_true", help="tolerate malformed input where possible (strict=False)")
+    p.add_argument(
+        "--recover",
+        action="store_true",
+        help="never fail on malformed model output (recover=True): keep what can be read and "
+        "print each problem as a warning on stderr",
+    )
     p.add_argument("--indent", type=_natural_int, metavar="N", help="pretty-print the JSON with N spaces")
     p.set_defaults(func=_cmd_parse)
 

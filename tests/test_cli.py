@@ -309,6 +309,26 @@ def test_parse_role_and_strict(tmp_path, capsys):
     assert out == Conversation.from_messages(ENC.parse_messages_from_completion_tokens(loose, strict=False)).to_json() + "\n"
 
 
+def test_parse_recover(tmp_path, capsys, monkeypatch):
+    text = "<|channel|>commentary to=functions.f to=functions.f<|message|>{}<|call|><|return|>"
+    tokens = ENC.encode(text, allowed_special="all")
+    path = _file(tmp_path, "t.json", tokens)
+    recovered = ENC.parse_messages_from_completion_tokens(tokens, Role.ASSISTANT, recover=True)
+    code, out, err = _run(capsys, "parse", path, "--role", "assistant", "--recover")
+    assert code == 0
+    assert out == Conversation.from_messages(list(recovered)).to_json() + "\n"
+    assert err == (
+        f"openai-harmony: warning: {path}: at token 11 (id 200008): "
+        'unexpected tokens remaining in message header: Some("to=functions.f")\n'
+        f"openai-harmony: warning: {path}: at token 14 (id 200002): "
+        "Unexpected token 200002 while expecting start token 200006\n"
+    )
+    _stdin(monkeypatch, json.dumps(ENC.encode("<|start|>assistant<|channel|>final", allowed_special="all")).encode())
+    code, out, err = _run(capsys, "parse", "--recover")
+    assert code == 0 and json.loads(out)["messages"][0]["channel"] == "final"
+    assert err == "openai-harmony: warning: stdin: at the end: Unexpected EOS while waiting for message header to complete\n"
+
+
 @pytest.mark.parametrize(
     "data, message",
     [
