@@ -140,9 +140,14 @@ def conversation(rng: random.Random) -> Conversation:
     return Conversation.from_messages(messages)
 
 
-def main() -> None:
+def sample_lines(count: int = 48) -> List[str]:
+    """The sample's lines (canonical JSON conversations), without newlines."""
     rng = random.Random(20261125)
-    lines = [conversation(rng).to_json() for _ in range(48)]
+    return [conversation(rng).to_json() for _ in range(count)]
+
+
+def main() -> None:
+    lines = sample_lines()
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
