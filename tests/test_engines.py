@@ -9,7 +9,9 @@ skipped when an engine is not installed, except under OPENAI_HARMONY_REQUIRE_ENG
 from __future__ import annotations
 
 import os
+import re
 import sys
+import warnings
 
 import pytest
 
@@ -153,6 +155,21 @@ def test_hf_datasets_example_script(hf, hf_example, enc, lines, tmp_path, capsys
     assert _hf_rows(hf.load_from_disk(out_dir)) == [tuple(r) for r in expected]
 
 
+@pytest.mark.integration
+def test_readme_dataset_engines_snippet(hf, enc, lines, monkeypatch):
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        section = f.read().split("## Dataset engines", 1)[1].split("\n## ", 1)[0]
+    (snippet,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    monkeypatch.chdir(ROOT)  # the snippet names the sample relative to the checkout
+    namespace = {}
+    exec(compile(snippet, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    dataset = namespace["dataset"]
+    assert dataset.column_names == ["input_ids", "labels"]
+    expected = expected_rows(enc, lines, "all")
+    assert dataset["input_ids"] == [r[0] for r in expected]
+    assert dataset["labels"] == [r[2] for r in expected]
+
+
 # ---------------------------------------------------------------------------
 # Ray Data
 # ---------------------------------------------------------------------------
@@ -180,7 +197,10 @@ def ray():
             object_store_memory=128 * 1024 * 1024,
         )
         try:
-            context = ray.data.DataContext.get_current()
+            with warnings.catch_warnings():
+                # Ray's own defaults for its deprecated options warn on creation (2.5x).
+                warnings.simplefilter("ignore", DeprecationWarning)
+                context = ray.data.DataContext.get_current()
             context.enable_progress_bars = False
             context.execution_options.preserve_order = True
             yield ray
