@@ -13,37 +13,37 @@ import io
 import json
 import os
 import re
-import signal
 import sys
-import threading
-import time
-from typing import IO, Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tuple
+from typing import Any, Callable, List, NoReturn, Optional, Sequence
 
+from . import _cli_dataset
+from ._cli_common import (
+    PROG,
+    CLIError,
+    _UsageError,
+    _INPUT_ERRORS,
+    _encoding,
+    _error_text,
+    _example_line,
+    _one_line,
+    _os_error_text,
+    _utf8_error_text,
+    _where,
+    _json_type,
+    conversation_from_json,
+)
+from ._cli_dataset import on_sigterm as _on_sigterm  # noqa: F401  (tests/test_cli.py calls it here)
+from ._cli_dataset import write_state as _write_state
 from .chat import Conversation, Message, RenderConversationConfig, Role
 from .errors import HarmonyError
 
 __all__ = ["main", "build_parser", "conversation_from_json", "show_tokens"]
 
-PROG = "openai-harmony"
-
 _ROLES = [r.value for r in Role]
 
-# Library errors that describe bad input (a malformed conversation, an unknown token id, ...);
-# anything else escaping a command is a bug and keeps its traceback. Rendering reports some
-# failures as a plain RuntimeError, as the official package does (HarmonyError is one too).
-_INPUT_ERRORS = (RuntimeError, ValueError, TypeError, KeyError, OverflowError)
-
-
-class CLIError(Exception):
-    """A user-facing failure: printed as one line, exit status ``code``."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-class _UsageError(Exception):
-    pass
+# The batch size of `dataset`, passed in at each run with _example_line and _write_state so
+# that replacing any of them on this module takes effect (the test suite does).
+_BATCH_LINES = _cli_dataset.BATCH_LINES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,25 +51,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         sub = self.prog[len(PROG) + 1 :] if self.prog.startswith(PROG + " ") else ""
         raise _UsageError(f"{sub}: {message}" if sub else message)
-
-
-def _one_line(message: str, limit: int = 500) -> str:
-    text = re.sub(r"\s*\n\s*", " ", str(message)).strip()
-    if len(text) > limit:
-        text = text[: limit - 3] + "..."
-    return text
-
-
-def _error_text(exc: BaseException) -> str:
-    if isinstance(exc, KeyError) and exc.args:
-        return f"missing {exc.args[0]!r}"
-    if isinstance(exc, RecursionError):
-        return "input nested too deeply"
-    text = _one_line(str(exc))
-    if text.startswith("invalid conversation JSON: "):
-        # The position is in the library's internal serialisation, not in the user's file.
-        text = re.sub(r" at line \d+ column \d+$", "", text)
-    return text or type(exc).__name__
 
 
 # -- input ---------------------------------------------------------------------------
@@ -88,18 +69,14 @@ def _read_bytes(path: str) -> bytes:
         with open(path, "rb") as f:
             return f.read()
     except OSError as e:
-        raise CLIError(f"cannot read {path}: {e.strerror or e}") from None
-
-
-def _where(path: str) -> str:
-    return "stdin" if path == "-" else path
+        raise CLIError(_os_error_text("read", path, e)) from None
 
 
 def _decode_utf8(data: bytes, what: str, bom: bool = True) -> str:
     try:
         return data.decode("utf-8-sig" if bom else "utf-8")
     except UnicodeDecodeError as e:
-        raise CLIError(f"{what}: not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})") from None
+        raise CLIError(f"{what}: {_utf8_error_text(data, e)}") from None
 
 
 def _json_error(e: json.JSONDecodeError) -> str:
@@ -118,60 +95,6 @@ def _load_json(path: str, hint: str = "") -> Any:
         raise CLIError(f"{what}: {_json_error(e)}{extra}") from None
     except RecursionError:
         raise CLIError(f"{what}: JSON nested too deeply") from None
-
-
-def conversation_from_json(value: Any) -> Conversation:
-    """Build a ``Conversation`` from decoded JSON: ``{"messages": [...]}`` or a bare list of messages.
-
-    Raises ``ValueError`` with a short, user-facing reason when the value is not a conversation.
-    """
-    if isinstance(value, dict):
-        if "messages" not in value:
-            raise ValueError('expected a conversation {"messages": [...]}: no "messages" key')
-        messages = value["messages"]
-        if not isinstance(messages, list):
-            raise ValueError(f'"messages" must be a list, got {_json_type(messages)}')
-    elif isinstance(value, list):
-        messages = value
-    else:
-        raise ValueError(
-            f'expected a conversation {{"messages": [...]}} or a list of messages, got {_json_type(value)}'
-        )
-    out: List[Message] = []
-    for i, raw in enumerate(messages, 1):
-        if not isinstance(raw, dict):
-            raise ValueError(f"message {i}: expected an object, got {_json_type(raw)}")
-        for key in ("role", "content"):
-            if key not in raw:
-                raise ValueError(f'message {i}: missing "{key}"')
-        content = raw["content"]
-        if not isinstance(content, (str, list)) or (
-            isinstance(content, list) and not all(isinstance(c, dict) for c in content)
-        ):
-            raise ValueError(f'message {i}: "content" must be a string or a list of objects')
-        for key in ("role", "name", "channel", "recipient", "content_type"):
-            field = raw.get(key)
-            if field is not None and not isinstance(field, str):
-                raise ValueError(f'message {i}: "{key}" must be a string, got {_json_type(field)}')
-        try:
-            out.append(Message.from_dict(raw))
-        except _INPUT_ERRORS as e:
-            raise ValueError(f"message {i}: {_error_text(e)}") from None
-    return Conversation.from_messages(out)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
 
 
 def _tokens_from_json(value: Any, what: str) -> List[int]:
@@ -285,18 +208,6 @@ def _emit_tokens(args: argparse.Namespace, enc: Any, tokens: List[int], mask: Op
         _write(_example_line(tokens, mask, False).decode("ascii"))
     else:
         _write(_tokens_json(tokens) + "\n")
-
-
-_enc_cache: List[Any] = []
-
-
-def _encoding() -> Any:
-    # Loaded on demand so that --help and usage errors never read the vocabulary.
-    if not _enc_cache:
-        from .encoding import HarmonyEncodingName, load_harmony_encoding
-
-        _enc_cache.append(load_harmony_encoding(HarmonyEncodingName.HARMONY_GPT_OSS))
-    return _enc_cache[0]
 
 
 # -- commands ------------------------------------------------------------------------
@@ -444,477 +355,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-# -- dataset -------------------------------------------------------------------------
-
-_BATCH_LINES = 1024
-_STATE_VERSION = 1
-
-
-class _Stop(Exception):
-    """A bad input line under --on-error stop."""
-
-    def __init__(self, lineno: int, reason: str) -> None:
-        super().__init__(reason)
-        self.lineno = lineno
-        self.reason = reason
-
-
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM (e.g. a batch scheduler's time limit), handled like Ctrl-C."""
-
-
-def _on_sigterm(signum: int, frame: Any) -> None:
-    raise _Terminated
-
-
-class _Progress:
-    """A one-line progress display on stderr, redrawn at most a few times per second."""
-
-    def __init__(self, enabled: bool, total_bytes: Optional[int], start_bytes: int) -> None:
-        self.enabled = enabled
-        self.total = total_bytes
-        self.t0 = time.monotonic()
-        self.start_bytes = start_bytes
-        self.last = 0.0
-        self.shown = False
-
-    def update(self, lines: int, done_lines: int, pos: int, skipped: int, force: bool = False) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if not force and now - self.last < 0.2:
-            return
-        self.last = now
-        elapsed = max(now - self.t0, 1e-9)
-        text = f"{lines:,} lines"
-        if self.total:
-            frac = min(pos / self.total, 1.0)
-            filled = int(frac * 24)
-            text = f"[{'#' * filled}{'.' * (24 - filled)}] {100.0 * frac:5.1f}%  " + text
-        text += f"  {done_lines / elapsed:,.0f} lines/s"
-        if self.total and pos > self.start_bytes:
-            rate = (pos - self.start_bytes) / elapsed
-            left = max(self.total - pos, 0) / rate
-            text += f"  ETA {int(left) // 3600}:{int(left) // 60 % 60:02d}:{int(left) % 60:02d}"
-        if skipped:
-            text += f"  {skipped:,} skipped"
-        sys.stderr.write("\r" + text + "\x1b[K")
-        sys.stderr.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-            self.shown = False
-
-
-def _line_to_conversation(raw: bytes, first: bool) -> Conversation:
-    raw = raw.rstrip(b"\r\n")
-    try:
-        text = raw.decode("utf-8-sig" if first else "utf-8")
-    except UnicodeDecodeError as e:
-        raise ValueError(f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ValueError(f"invalid JSON at column {e.pos + 1}: {e.msg}") from None
-    except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
-    return conversation_from_json(value)
-
-
-def _example_line(tokens: Sequence[int], mask: Sequence[int], labels: bool) -> bytes:
-    ids = ",".join(map(str, tokens))
-    if labels:
-        rest = ',"labels":[' + ",".join([str(t) if m else "-100" for t, m in zip(tokens, mask)])
-    else:
-        rest = ',"mask":[' + ",".join(["1" if m else "0" for m in mask])
-    return ('{"input_ids":[' + ids + "]" + rest + "]}\n").encode("ascii")
-
-
-def _read_state(path: str) -> Optional[Dict[str, Any]]:
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        return None
-    except OSError as e:
-        raise CLIError(f"cannot read {path}: {e.strerror or e}") from None
-    try:
-        state = json.loads(data)
-        if state.get("version") != _STATE_VERSION:
-            raise ValueError
-        for key in ("lines_read", "input_offset", "output_bytes", "written", "skipped"):
-            if type(state[key]) is not int:
-                raise ValueError
-    except (ValueError, KeyError, AttributeError):
-        raise CLIError(f"{path} is damaged; delete it to resume by counting the lines of the output") from None
-    return state
-
-
-def _write_state(path: str, state: Dict[str, Any]) -> None:
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(state, f)
-    os.replace(tmp, path)
-
-
-def _truncate_partial_line(f: IO[bytes]) -> Tuple[int, bytes]:
-    """Count the complete lines of *f* and drop a trailing partial line.
-
-    Returns the number of complete lines and the last of them; *f* is left at its new end.
-    """
-    f.seek(0)
-    lines = 0
-    size = 0
-    last_newline_end = 0
-    while True:
-        chunk = f.read(1 << 20)
-        if not chunk:
-            break
-        lines += chunk.count(b"\n")
-        idx = chunk.rfind(b"\n")
-        if idx >= 0:
-            last_newline_end = size + idx + 1
-        size += len(chunk)
-    if last_newline_end != size:
-        f.seek(last_newline_end)
-        f.truncate()
-    last = b""
-    if last_newline_end:
-        start = max(last_newline_end - (1 << 16), 0)
-        while True:
-            f.seek(start)
-            tail = f.read(last_newline_end - start)
-            idx = tail.rfind(b"\n", 0, len(tail) - 1)
-            if idx >= 0 or start == 0:
-                last = tail[idx + 1 :]
-                break
-            start = max(start - (1 << 20), 0)
-    f.seek(last_newline_end)
-    return lines, last
-
-
 def _cmd_dataset(args: argparse.Namespace) -> int:
-    in_path: str = args.input
-    out_path: str = args.output
-    to_stdout = out_path == "-"
-    if to_stdout and args.resume:
-        raise _UsageError("--resume needs an output file, not '-'")
-    if not to_stdout and in_path != "-":
-        try:
-            if os.path.exists(out_path) and os.path.samefile(in_path, out_path):
-                raise CLIError("the input and the output are the same file")
-        except OSError:
-            pass
-    options = {
-        "train_on": args.train_on,
-        "auto_drop_analysis": not args.no_drop_analysis,
-        "labels": bool(args.labels),
-    }
-    state_path = out_path + ".progress"
-    progress_enabled = not args.quiet and not args.no_progress and sys.stderr.isatty()
-
-    # Input ------------------------------------------------------------------------
-    if in_path == "-":
-        if sys.stdin is None:
-            raise CLIError("no standard input")
-        fin: IO[bytes] = getattr(sys.stdin, "buffer", sys.stdin)  # type: ignore[assignment]
-        total: Optional[int] = None
-    else:
-        try:
-            fin = open(in_path, "rb")
-            total = os.fstat(fin.fileno()).st_size or None
-        except OSError as e:
-            raise CLIError(f"cannot read {in_path}: {e.strerror or e}") from None
-
-    # Output and resume ------------------------------------------------------------
-    lineno = 0  # input lines consumed so far
-    pos = 0  # input bytes consumed so far
-    written = skipped = 0
-    skip_lines = 0  # fallback resume: non-blank input lines already in the output
-    last_out = b""  # ... and the last of those output lines, to check the input matches
-    # A stream (stdout, a pipe, a device) cannot be cut back or resumed: no progress file.
-    stream = to_stdout
-    fout: Optional[IO[bytes]] = None
-    if to_stdout:
-        sys.stdout.flush()
-        fout = getattr(sys.stdout, "buffer", sys.stdout)
-    else:
-        exists = os.path.exists(out_path)
-        try:
-            if exists and not os.path.isfile(out_path):
-                if args.resume:
-                    raise CLIError(f"--resume needs a regular output file; {out_path} is not one")
-                fout = open(out_path, "wb")
-                stream = True
-            elif args.resume and exists:
-                fout = open(out_path, "r+b")
-                state = _read_state(state_path)
-                if state is not None:
-                    if state.get("options") != options:
-                        was = state.get("options") or {}
-                        diff = ", ".join(
-                            f"{k}={was.get(k)!r}" for k in sorted(options) if was.get(k) != options[k]
-                        )
-                        raise CLIError(
-                            f"{out_path} was started with other options ({diff}); "
-                            "resume with the same options, or start over with --force"
-                        )
-                    size = os.fstat(fout.fileno()).st_size
-                    if size < state["output_bytes"]:
-                        raise CLIError(
-                            f"{out_path} is shorter than {state_path} records; "
-                            "cannot resume safely (start over with --force)"
-                        )
-                    fout.truncate(state["output_bytes"])
-                    fout.seek(state["output_bytes"])
-                    lineno, pos = state["lines_read"], state["input_offset"]
-                    written, skipped = state["written"], state["skipped"]
-                    if in_path != "-" and fin.seekable():
-                        # Jump straight to where the last run stopped, after checking that
-                        # the input still has a line break there.
-                        if pos > 0:
-                            fin.seek(pos - 1)
-                            if fin.read(1) != b"\n":
-                                raise CLIError(
-                                    f"{in_path} changed since {out_path} was started "
-                                    f"(no line break before byte {pos}); cannot resume"
-                                )
-                        fin.seek(pos)
-                    else:
-                        pos = 0
-                        for _ in range(lineno):
-                            raw = fin.readline()
-                            if not raw:
-                                raise CLIError(f"the input has fewer than {lineno:,} lines; cannot resume")
-                            pos += len(raw)
-                else:
-                    skip_lines, last_out = _truncate_partial_line(fout)
-                    written = skip_lines
-            elif exists and not args.force and not args.resume and os.path.getsize(out_path) > 0:
-                raise CLIError(f"{out_path} already exists; pass --resume to continue it or --force to overwrite it")
-            else:
-                fout = open(out_path, "wb")
-        except BaseException as e:
-            if fout is not None:
-                fout.close()
-            if in_path != "-":
-                fin.close()
-            if isinstance(e, OSError):
-                raise CLIError(f"cannot write {out_path}: {e.strerror or e}") from None
-            raise
-    assert fout is not None
-
-    errors_file: Optional[IO[str]] = None
-    if args.errors:
-        try:
-            errors_file = open(args.errors, "a" if args.resume else "w", encoding="utf-8")
-        except OSError as e:
-            if not to_stdout:
-                fout.close()
-            if in_path != "-":
-                fin.close()
-            raise CLIError(f"cannot write {args.errors}: {e.strerror or e}") from None
-
-    enc = _encoding()
-    config = RenderConversationConfig(auto_drop_analysis=options["auto_drop_analysis"])
-    batch_fn = getattr(enc, "render_conversations_for_training_with_mask", None)
-    single_fn = enc.render_conversation_for_training_with_mask
-    t0 = time.monotonic()
-
-    committed_bytes = fout.tell() if not stream else 0
-    # Complete output of the current batch, in input order: (lineno, input end offset, bytes
-    # or None for a consumed line without output, whether the line was a skipped bad one).
-    # A tuple is appended in one step, so an interrupt never leaves a line half-recorded.
-    pending: List[Tuple[int, int, Optional[bytes], bool]] = []
-
-    def commit() -> None:
-        # Safe to call again after an interrupt anywhere inside it: the output is cut back
-        # to the last recorded size before writing, and the record is replaced atomically.
-        nonlocal committed_bytes, lineno, pos, written, skipped
-        if not pending:
-            return
-        if not stream:
-            fout.seek(committed_bytes)
-            fout.truncate()
-        out = [x[2] for x in pending if x[2] is not None]
-        fout.write(b"".join(out))  # type: ignore[arg-type]
-        fout.flush()
-        if errors_file is not None:
-            errors_file.flush()
-        new_lineno, new_pos = pending[-1][0], pending[-1][1]
-        new_written = written + len(out)
-        new_skipped = skipped + sum(1 for x in pending if x[3])
-        new_bytes = fout.tell() if not stream else 0
-        if not stream:
-            _write_state(
-                state_path,
-                {
-                    "version": _STATE_VERSION,
-                    "options": options,
-                    "input": os.path.abspath(in_path) if in_path != "-" else "-",
-                    "lines_read": new_lineno,
-                    "input_offset": new_pos,
-                    "output_bytes": new_bytes,
-                    "written": new_written,
-                    "skipped": new_skipped,
-                },
-            )
-        pending.clear()
-        committed_bytes, lineno, pos, written, skipped = new_bytes, new_lineno, new_pos, new_written, new_skipped
-
-    def fail(n: int, end: int, reason: str) -> None:
-        if errors_file is not None:
-            errors_file.write(f"line {n}: {reason}\n")
-        if args.on_error == "stop":
-            raise _Stop(n, reason)
-        pending.append((n, end, None, True))
-        if errors_file is None and not args.quiet:
-            progress.clear()
-            sys.stderr.write(f"{PROG}: skipped line {n}: {reason}\n")
-            sys.stderr.flush()
-
-    if skip_lines:
-        # Resuming by counting: skip as many conversations as OUT has lines. That is only
-        # right if no input line was skipped and the options are the same, so the last line
-        # of OUT must be what the last skipped conversation renders to now.
-        try:
-            done = 0
-            raw = b""
-            while done < skip_lines:
-                raw = fin.readline()
-                if not raw:
-                    raise CLIError(
-                        f"cannot resume: {out_path} has more lines than {_where(in_path)} has conversations; "
-                        "start over with --force"
-                    )
-                lineno += 1
-                pos += len(raw)
-                if raw.strip():
-                    done += 1
-            try:
-                tokens, mask = single_fn(_line_to_conversation(raw, lineno == 1), config, train_on=args.train_on)
-                same = _example_line(tokens, mask, options["labels"]) == last_out
-            except _INPUT_ERRORS:
-                same = False
-            if not same:
-                raise CLIError(
-                    f"cannot resume: the last line of {out_path} is not what input line {lineno:,} renders to "
-                    "(were lines skipped, or the options changed?); start over with --force"
-                )
-        except BaseException:
-            fout.close()
-            if errors_file is not None:
-                errors_file.close()
-            if in_path != "-":
-                fin.close()
-            raise
-        if not args.quiet:
-            sys.stderr.write(f"{PROG}: no {state_path}: resuming after the {written:,} complete lines of {out_path}\n")
-
-    progress = _Progress(progress_enabled, total, pos)
-    started_lines = lineno
-    n = lineno
-    p = pos
-    first_line = lineno == 0
-    old_sigterm: Any = None
-    if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
-        old_sigterm = signal.signal(signal.SIGTERM, _on_sigterm)
-    try:
-        try:
-            while True:
-                batch: List[Tuple[int, int, bytes]] = []
-                while len(batch) < _BATCH_LINES:
-                    raw = fin.readline()
-                    if not raw:
-                        break
-                    n += 1
-                    p += len(raw)
-                    batch.append((n, p, raw))
-                if not batch:
-                    break
-                parsed: List[Tuple[int, int, Any]] = []  # (lineno, end, Conversation | error text | None)
-                for ln, end, raw in batch:
-                    if not raw.strip():
-                        parsed.append((ln, end, None))
-                        continue
-                    try:
-                        parsed.append((ln, end, _line_to_conversation(raw, first_line and ln == 1)))
-                    except ValueError as e:
-                        parsed.append((ln, end, str(e)))
-                convs = [c for _, _, c in parsed if isinstance(c, Conversation)]
-                results: Optional[List[Any]] = None
-                if batch_fn is not None and len(convs) > 1:
-                    try:
-                        results = batch_fn(convs, config, train_on=args.train_on, num_threads=args.threads)
-                    except _INPUT_ERRORS:
-                        results = None  # some conversation is bad: render one by one to find it
-                it = iter(results) if results is not None else None
-                for ln, end, c in parsed:
-                    if c is None:
-                        pending.append((ln, end, None, False))
-                    elif isinstance(c, str):
-                        fail(ln, end, c)
-                    else:
-                        try:
-                            tokens, mask = next(it) if it is not None else single_fn(c, config, train_on=args.train_on)
-                        except _INPUT_ERRORS as e:
-                            fail(ln, end, f"cannot render: {_error_text(e)}")
-                            continue
-                        pending.append((ln, end, _example_line(tokens, mask, options["labels"]), False))
-                commit()
-                progress.update(lineno, lineno - started_lines, pos, skipped)
-        except _Stop as stop:
-            commit()
-            progress.clear()
-            raise CLIError(
-                f"line {stop.lineno}: {stop.reason} ({written:,} examples written; fix the line and re-run "
-                "with --resume, or pass --on-error skip)"
-                if not stream
-                else f"line {stop.lineno}: {stop.reason}"
-            ) from None
-        except KeyboardInterrupt as e:
-            try:
-                commit()
-            finally:
-                progress.clear()
-            what = "terminated" if isinstance(e, _Terminated) else "interrupted"
-            where = "" if to_stdout else f" in {out_path}"
-            hint = "" if stream else "; re-run the same command with --resume to continue"
-            sys.stderr.write(f"{PROG}: {what} after line {lineno:,}: {written:,} examples{where}{hint}\n")
-            sys.stderr.flush()
-            return 143 if isinstance(e, _Terminated) else 130
-        except CLIError:
-            raise
-        except Exception:
-            commit()  # keep every complete line, then let the bug surface
-            raise
-    finally:
-        if old_sigterm is not None:
-            signal.signal(signal.SIGTERM, old_sigterm)
-        progress.clear()
-        if in_path != "-":
-            fin.close()
-        if not to_stdout:
-            fout.close()
-        else:
-            fout.flush()
-        if errors_file is not None:
-            errors_file.close()
-
-    if not stream and os.path.exists(state_path):
-        os.remove(state_path)
-    if not args.quiet:
-        elapsed = time.monotonic() - t0
-        extra = f", {skipped:,} skipped" if skipped else ""
-        if skipped and args.errors:
-            extra += f": see {args.errors}"
-        dest = "stdout" if to_stdout else out_path
-        sys.stderr.write(f"{PROG}: {written:,} examples in {dest} ({lineno:,} lines read{extra}) in {elapsed:.1f} s\n")
-        sys.stderr.flush()
-    return 0
+    return _cli_dataset.run_dataset(
+        args, _encoding, batch_lines=_BATCH_LINES, example_line=_example_line, write_state=_write_state
+    )
 
 
 # -- argument parsing ----------------------------------------------------------------
