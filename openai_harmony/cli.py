@@ -363,6 +363,9 @@ def _cmd_dataset(args: argparse.Namespace) -> int:
 
 # -- argument parsing ----------------------------------------------------------------
 
+# Keeps the line breaks of the descriptions and epilogs (the examples).
+_HELP_FORMAT = argparse.RawDescriptionHelpFormatter
+
 _MAIN_EPILOG = """\
 Run without a command for a short demo (render a conversation, parse a completion).
 
@@ -470,22 +473,10 @@ def _add_show(p: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``openai-harmony`` command."""
-    from . import __version__
-
-    fmt = argparse.RawDescriptionHelpFormatter
-    parser = _Parser(
-        prog=PROG,
-        description="OpenAI Harmony format tools: render, parse, tokenize and build training data.",
-        epilog=_MAIN_EPILOG,
-        formatter_class=fmt,
-    )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
+def _add_render(sub: Any) -> None:
+    """The ``render`` subcommand's options."""
     p = sub.add_parser(
-        "render", help="render a conversation to tokens", epilog=_RENDER_EPILOG, formatter_class=fmt,
+        "render", help="render a conversation to tokens", epilog=_RENDER_EPILOG, formatter_class=_HELP_FORMAT,
         description="Render a conversation (JSON) to tokens.",
     )
     p.add_argument("file", metavar="FILE", help="conversation JSON file, or - for stdin")
@@ -512,8 +503,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_show(p)
     p.set_defaults(func=_cmd_render)
 
+
+def _add_parse(sub: Any) -> None:
+    """The ``parse`` subcommand's options."""
     p = sub.add_parser(
-        "parse", help="parse tokens into messages", epilog=_PARSE_EPILOG, formatter_class=fmt,
+        "parse", help="parse tokens into messages", epilog=_PARSE_EPILOG, formatter_class=_HELP_FORMAT,
         description="Parse completion tokens (a JSON list) into messages.",
     )
     p.add_argument("file", metavar="FILE", nargs="?", default="-", help="JSON list of token ids (default: stdin)")
@@ -533,8 +527,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--indent", type=_natural_int, metavar="N", help="pretty-print the JSON with N spaces")
     p.set_defaults(func=_cmd_parse)
 
+
+def _add_encode(sub: Any) -> None:
+    """The ``encode`` subcommand's options."""
     p = sub.add_parser(
-        "encode", help="text to tokens", epilog=_ENCODE_EPILOG, formatter_class=fmt,
+        "encode", help="text to tokens", epilog=_ENCODE_EPILOG, formatter_class=_HELP_FORMAT,
         description="Encode text with the o200k_harmony tokenizer; prints a JSON list of token ids.",
     )
     p.add_argument("text", metavar="TEXT", nargs="?", help="text to encode, or - (the default) to read stdin")
@@ -554,8 +551,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_show(p)
     p.set_defaults(func=_cmd_encode)
 
+
+def _add_decode(sub: Any) -> None:
+    """The ``decode`` subcommand's options."""
     p = sub.add_parser(
-        "decode", help="tokens to text", epilog=_DECODE_EPILOG, formatter_class=fmt,
+        "decode", help="tokens to text", epilog=_DECODE_EPILOG, formatter_class=_HELP_FORMAT,
         description="Decode a JSON list of token ids to text.",
     )
     p.add_argument("file", metavar="FILE", nargs="?", default="-", help="JSON list of token ids (default: stdin)")
@@ -565,9 +565,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_show(p)
     p.set_defaults(func=_cmd_decode)
 
+
+def _add_dataset(sub: Any) -> None:
+    """The ``dataset`` subcommand's options."""
     p = sub.add_parser(
         "dataset", help="render a JSON-lines file of conversations for training",
-        epilog=_DATASET_EPILOG, formatter_class=fmt,
+        epilog=_DATASET_EPILOG, formatter_class=_HELP_FORMAT,
         description="Render conversations (one per line) to training examples with loss masks.",
     )
     p.add_argument("input", metavar="IN.jsonl", help="conversations, one per line (- for stdin)")
@@ -598,13 +601,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     p.set_defaults(func=_cmd_dataset)
 
+
+def _add_demo(sub: Any) -> None:
+    """The ``demo`` subcommand (no options)."""
     p = sub.add_parser(
         "demo", help="render a conversation and parse a completion (the default)",
         description="Print a rendered prompt and the messages parsed from a sample completion.",
         epilog="Examples:\n  openai-harmony demo\n  python -m openai_harmony          # the same\n",
-        formatter_class=fmt,
+        formatter_class=_HELP_FORMAT,
     )
     p.set_defaults(func=_cmd_demo)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``openai-harmony`` command."""
+    from . import __version__
+
+    parser = _Parser(
+        prog=PROG,
+        description="OpenAI Harmony format tools: render, parse, tokenize and build training data.",
+        epilog=_MAIN_EPILOG,
+        formatter_class=_HELP_FORMAT,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add_render(sub)
+    _add_parse(sub)
+    _add_encode(sub)
+    _add_decode(sub)
+    _add_dataset(sub)
+    _add_demo(sub)
     return parser
 
 
