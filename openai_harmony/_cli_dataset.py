@@ -117,6 +117,16 @@ def _line_to_conversation(raw: bytes, first: bool) -> Conversation:
     return conversation_from_json(value)
 
 
+def _line_starts_at(f: IO[bytes], pos: int) -> bool:
+    """Whether byte *pos* of *f* follows a line break, or is the end after an unterminated last line."""
+    if pos == 0:
+        return True
+    f.seek(pos - 1)
+    before = f.read(1)
+    # A run that read all of an input whose last line has no line break stops at its end.
+    return before == b"\n" or (before != b"" and f.read(1) == b"")
+
+
 def read_state(path: str) -> Optional[Dict[str, Any]]:
     """The progress record at *path*, or None if there is none; CLIError if it is unusable."""
     try:
@@ -386,15 +396,13 @@ class _DatasetRun:
         fin = self.fin
         assert fin is not None
         if self.in_path != "-" and fin.seekable():
-            # Jump straight to where the last run stopped, after checking that the input
-            # still has a line break there.
-            if self.pos > 0:
-                fin.seek(self.pos - 1)
-                if fin.read(1) != b"\n":
-                    raise CLIError(
-                        f"{self.in_path} changed since {self.out_path} was started "
-                        f"(no line break before byte {self.pos}); cannot resume"
-                    )
+            # Jump straight to where the last run stopped, after checking that a line of the
+            # input still starts there.
+            if not _line_starts_at(fin, self.pos):
+                raise CLIError(
+                    f"{self.in_path} changed since {self.out_path} was started "
+                    f"(no line break before byte {self.pos}); cannot resume"
+                )
             fin.seek(self.pos)
             return
         self.pos = 0

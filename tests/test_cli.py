@@ -691,6 +691,37 @@ def test_dataset_keyboard_interrupt(tmp_path, capsys, monkeypatch, small_batches
     assert dst.read_bytes() == expected
 
 
+def test_dataset_resume_when_the_last_line_has_no_line_break(tmp_path, capsys, monkeypatch):
+    # Interrupted just after the whole input was recorded, where the input's last line has no
+    # line break: the recorded position is the end of the input, and --resume must accept it
+    # (it used to report the input as changed, leaving only --force).
+    data = _dataset_lines(3).rstrip(b"\n")
+    src = _file(tmp_path, "in.jsonl", data)
+    dst = tmp_path / "out.jsonl"
+    real = cli._write_state
+
+    def interrupted(*a):
+        real(*a)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_write_state", interrupted)
+    assert _run(capsys, "dataset", src, str(dst))[0] == 130
+    monkeypatch.undo()
+    assert (tmp_path / "out.jsonl.progress").exists() and dst.read_bytes() == _expected(data)
+    # Text added to that last line since is still a change.
+    _file(tmp_path, "in.jsonl", data + b" ")
+    assert _run(capsys, "dataset", src, str(dst), "--resume") == (
+        1,
+        "",
+        f"openai-harmony: error: {src} changed since {dst} was started (no line break before byte {len(data)}); "
+        "cannot resume\n",
+    )
+    _file(tmp_path, "in.jsonl", data)
+    assert _run(capsys, "dataset", src, str(dst), "--resume", "-q") == (0, "", "")
+    assert dst.read_bytes() == _expected(data)
+    assert not (tmp_path / "out.jsonl.progress").exists()
+
+
 def test_dataset_progress_on_terminal(tmp_path, capsys, monkeypatch, small_batches):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     src = _file(tmp_path, "in.jsonl", _dataset_lines(10))
