@@ -196,33 +196,20 @@ def _last_line(f: IO[bytes], end: int) -> bytes:
         start = max(start - (1 << 20), 0)
 
 
-def run_dataset(
-    args: argparse.Namespace,
-    load_encoding: Callable[[], Any],
-    *,
-    batch_lines: int = BATCH_LINES,
-    example_line: Callable[[Sequence[int], Sequence[int], bool], bytes] = _example_line,
-    write_state: Callable[[str, Dict[str, Any]], None] = write_state,
-) -> int:
+def run_dataset(args: argparse.Namespace, load_encoding: Callable[[], Any]) -> int:
     """Run ``dataset`` with parsed *args*; returns the exit status (errors raise CLIError)."""
-    return _DatasetRun(args, load_encoding, batch_lines, example_line, write_state).run()
+    return _DatasetRun(args, load_encoding).run()
 
 
 class _DatasetRun:
     """One ``dataset`` run: its files, its counters and the batch not yet committed."""
 
-    def __init__(
-        self,
-        args: argparse.Namespace,
-        load_encoding: Callable[[], Any],
-        batch_lines: int,
-        example_line: Callable[[Sequence[int], Sequence[int], bool], bytes],
-        write_state: Callable[[str, Dict[str, Any]], None],
-    ) -> None:
+    def __init__(self, args: argparse.Namespace, load_encoding: Callable[[], Any]) -> None:
         self.args = args
         self.load_encoding = load_encoding
-        self.batch_lines = batch_lines
-        self.example_line = example_line
+        # Module attributes read per run, so tests can shrink batches or inject failures.
+        self.batch_lines = BATCH_LINES
+        self.example_line = _example_line
         self.write_state = write_state
         self.in_path: str = args.input
         self.out_path: str = args.output

@@ -32,18 +32,12 @@ from ._cli_common import (
     _json_type,
     conversation_from_json,
 )
-from ._cli_dataset import on_sigterm as _on_sigterm  # noqa: F401  (tests/test_cli.py calls it here)
-from ._cli_dataset import write_state as _write_state
 from .chat import Conversation, Message, RenderConversationConfig, Role
 from .errors import HarmonyError
 
 __all__ = ["main", "build_parser", "conversation_from_json", "show_tokens"]
 
 _ROLES = [r.value for r in Role]
-
-# The batch size of `dataset`, passed in at each run with _example_line and _write_state so
-# that replacing any of them on this module takes effect (the test suite does).
-_BATCH_LINES = _cli_dataset.BATCH_LINES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -356,9 +350,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_dataset(args: argparse.Namespace) -> int:
-    return _cli_dataset.run_dataset(
-        args, _encoding, batch_lines=_BATCH_LINES, example_line=_example_line, write_state=_write_state
-    )
+    return _cli_dataset.run_dataset(args, _encoding)
 
 
 # -- argument parsing ----------------------------------------------------------------

@@ -20,6 +20,7 @@ from openai_harmony import (
     load_harmony_encoding,
 )
 from openai_harmony import cli
+from openai_harmony import _cli_dataset as cli_dataset
 from openai_harmony.cli import main, show_tokens
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -446,7 +447,7 @@ def _expected(data: bytes, train_on: str = "all", drop: bool = True, labels: boo
 
 @pytest.fixture
 def small_batches(monkeypatch):
-    monkeypatch.setattr(cli, "_BATCH_LINES", 4)
+    monkeypatch.setattr(cli_dataset, "BATCH_LINES", 4)
 
 
 @pytest.mark.parametrize("train_on", ["all", "last"])
@@ -629,16 +630,16 @@ def test_dataset_sigterm_is_an_interrupt(tmp_path, capsys, monkeypatch, small_ba
     data = _dataset_lines(6)
     src = _file(tmp_path, "in.jsonl", data)
     dst = tmp_path / "out.jsonl"
-    real = cli._example_line
+    real = cli_dataset._example_line
     calls = {"n": 0}
 
     def flaky(*a):
         calls["n"] += 1
         if calls["n"] == 5:
-            cli._on_sigterm(15, None)  # what the handler does when the signal arrives
+            cli_dataset.on_sigterm(15, None)  # what the handler does when the signal arrives
         return real(*a)
 
-    monkeypatch.setattr(cli, "_example_line", flaky)
+    monkeypatch.setattr(cli_dataset, "_example_line", flaky)
     assert _run(capsys, "dataset", src, str(dst)) == (
         143,
         "",
@@ -656,7 +657,7 @@ def test_dataset_keyboard_interrupt(tmp_path, capsys, monkeypatch, small_batches
     calls = {"n": 0}
     if where == "render":
         # Ctrl-C while building the 7th example (in the second batch).
-        real = cli._example_line
+        real = cli_dataset._example_line
 
         def flaky(*a):
             calls["n"] += 1
@@ -664,11 +665,11 @@ def test_dataset_keyboard_interrupt(tmp_path, capsys, monkeypatch, small_batches
                 raise KeyboardInterrupt
             return real(*a)
 
-        monkeypatch.setattr(cli, "_example_line", flaky)
+        monkeypatch.setattr(cli_dataset, "_example_line", flaky)
         done = 6
     else:
         # Ctrl-C while the second batch is being recorded (after its lines hit the file).
-        real = cli._write_state
+        real = cli_dataset.write_state
 
         def flaky(*a):
             calls["n"] += 1
@@ -676,7 +677,7 @@ def test_dataset_keyboard_interrupt(tmp_path, capsys, monkeypatch, small_batches
                 raise KeyboardInterrupt
             return real(*a)
 
-        monkeypatch.setattr(cli, "_write_state", flaky)
+        monkeypatch.setattr(cli_dataset, "write_state", flaky)
         done = 8
     code, _, err = _run(capsys, "dataset", src, str(dst))
     assert code == 130
@@ -686,7 +687,7 @@ def test_dataset_keyboard_interrupt(tmp_path, capsys, monkeypatch, small_batches
     )
     assert dst.read_bytes() == b"".join(expected.splitlines(True)[:done])
     monkeypatch.undo()
-    monkeypatch.setattr(cli, "_BATCH_LINES", 4)
+    monkeypatch.setattr(cli_dataset, "BATCH_LINES", 4)
     assert _run(capsys, "dataset", src, str(dst), "--resume", "-q") == (0, "", "")
     assert dst.read_bytes() == expected
 
@@ -698,13 +699,13 @@ def test_dataset_resume_when_the_last_line_has_no_line_break(tmp_path, capsys, m
     data = _dataset_lines(3).rstrip(b"\n")
     src = _file(tmp_path, "in.jsonl", data)
     dst = tmp_path / "out.jsonl"
-    real = cli._write_state
+    real = cli_dataset.write_state
 
     def interrupted(*a):
         real(*a)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_write_state", interrupted)
+    monkeypatch.setattr(cli_dataset, "write_state", interrupted)
     assert _run(capsys, "dataset", src, str(dst))[0] == 130
     monkeypatch.undo()
     assert (tmp_path / "out.jsonl.progress").exists() and dst.read_bytes() == _expected(data)
@@ -800,7 +801,7 @@ def test_python_m_dataset_ctrl_c(tmp_path):
     import signal
     import time
 
-    data = _dataset_lines(2 * cli._BATCH_LINES + 100)
+    data = _dataset_lines(2 * cli_dataset.BATCH_LINES + 100)
     expected = _expected(data)
     dst = tmp_path / "out.jsonl"
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
@@ -810,10 +811,10 @@ def test_python_m_dataset_ctrl_c(tmp_path):
         stderr=subprocess.PIPE,
         env=env,
     )
-    head = b"".join(data.splitlines(True)[: 2 * cli._BATCH_LINES + 50])
+    head = b"".join(data.splitlines(True)[: 2 * cli_dataset.BATCH_LINES + 50])
     proc.stdin.write(head)
     proc.stdin.flush()
-    done = b"".join(expected.splitlines(True)[: 2 * cli._BATCH_LINES])
+    done = b"".join(expected.splitlines(True)[: 2 * cli_dataset.BATCH_LINES])
     deadline = time.monotonic() + 120
     while (not dst.exists() or dst.stat().st_size < len(done)) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -821,7 +822,7 @@ def test_python_m_dataset_ctrl_c(tmp_path):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130
     assert err == (
-        f"openai-harmony: interrupted after line {2 * cli._BATCH_LINES:,}: {2 * cli._BATCH_LINES:,} examples in {dst}; "
+        f"openai-harmony: interrupted after line {2 * cli_dataset.BATCH_LINES:,}: {2 * cli_dataset.BATCH_LINES:,} examples in {dst}; "
         "re-run the same command with --resume to continue\n"
     ).encode()
     assert dst.read_bytes() == done
