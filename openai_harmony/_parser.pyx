@@ -102,6 +102,12 @@ cdef class ParserCore:
         cdef bytes data, buf
         cdef str text, delta
         cdef Py_ssize_t valid
+        if utoks:
+            # utoks[0] is outside the vocabulary (see parse._content_slow): nothing decodes
+            # until the message ends, so no re-decoding of a growing list per token.
+            utoks.append(token)
+            self._delta = None
+            return 0
         utoks.append(token)
         try:
             data = self._tok.decode_bytes(utoks) if len(utoks) > 1 else self._tok.token_bytes(token)

@@ -473,6 +473,12 @@ def _content_slow(p: Any, token: int) -> None:
         _recover_content_start(p)
         return
     utoks = p._utoks
+    if utoks:
+        # utoks[0] is outside the vocabulary (every decode that succeeds empties the list),
+        # so nothing decodes until the message ends: don't re-decode a growing list per token.
+        utoks.append(token)
+        p._delta = None
+        return
     utoks.append(token)
     try:
         data = p._tok.decode_bytes(utoks) if len(utoks) > 1 else p._tok.token_bytes(token)
