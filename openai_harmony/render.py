@@ -31,6 +31,7 @@ from .chat import (
     ToolDescription,
     ToolNamespaceConfig,
 )
+from ._deep import depth_error
 from .errors import HarmonyError
 from .schema import (
     JsonDumpError,
@@ -162,7 +163,11 @@ class Renderer:
             return out
         except (_Fallback, _RenderFail):
             pass
-        msg = serde.load_message(message.to_json())
+        try:
+            text = message.to_json()
+        except RecursionError:
+            raise depth_error(message, "message") from None
+        msg = serde.load_message(text)
         out = []
         try:
             self._render_message(msg, fn_tools, out, True)
@@ -280,7 +285,10 @@ class Renderer:
     @staticmethod
     def _slow_conversation(conversation: Any) -> str:
         # Same call, hence the same Python-level errors, as the official wrapper.
-        return conversation.to_json()
+        try:
+            return conversation.to_json()
+        except RecursionError:
+            raise depth_error(conversation, "conversation") from None
 
     def _next_role_tokens(self, value: Any) -> List[int]:
         # <|start|> plus the role text; the bindings receive str(role.value).
