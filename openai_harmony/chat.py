@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
+from ._args import expected, named
+
 __all__ = [
     "ValidationError",
     "Role",
@@ -37,6 +39,24 @@ __all__ = [
 
 class ValidationError(TypeError, ValueError):
     """Invalid constructor argument; a ValueError like pydantic's, and a TypeError too."""
+
+
+def _listed(value: Any, argname: str) -> list:
+    try:
+        return list(value)
+    except TypeError as exc:
+        raise named(exc, argname) from None
+
+
+def _mapping(value: Any, argname: str) -> Mapping[str, Any]:
+    if isinstance(value, Mapping):
+        return value
+    try:
+        keys = value.keys  # ``**`` accepts any object with keys() and __getitem__
+    except AttributeError:
+        raise expected(argname, "a dict", value, TypeError) from None
+    del keys
+    return value
 
 
 # ---------------------------------------------------------------------------
@@ -580,9 +600,13 @@ class SystemContent(Content):
 
     def with_tools(self, ns_config: ToolNamespaceConfig) -> "SystemContent":
         """Add or replace a tool namespace, keyed by its name (mutates and returns self)."""
+        try:
+            name = ns_config.name
+        except AttributeError:
+            raise expected("ns_config", "ToolNamespaceConfig", ns_config) from None
         if self.tools is None:
             self.tools = {}
-        self.tools[ns_config.name] = ns_config
+        self.tools[name] = ns_config
         return self
 
     def with_browser_tool(self) -> "SystemContent":
@@ -606,7 +630,7 @@ class SystemContent(Content):
     @classmethod
     def from_dict(cls, raw: dict) -> "SystemContent":
         """Build from a dict (missing keys take the defaults; extra keys are ignored)."""
-        return cls(**raw)
+        return cls(**_mapping(raw, "raw"))
 
 
 @dataclass(init=False)
@@ -637,15 +661,19 @@ class DeveloperContent(Content):
 
     def with_tools(self, ns_config: ToolNamespaceConfig) -> "DeveloperContent":
         """Add or replace a tool namespace, keyed by its name (mutates and returns self)."""
+        try:
+            name = ns_config.name
+        except AttributeError:
+            raise expected("ns_config", "ToolNamespaceConfig", ns_config) from None
         if self.tools is None:
             self.tools = {}
-        self.tools[ns_config.name] = ns_config
+        self.tools[name] = ns_config
         return self
 
     def with_function_tools(self, tools: Sequence[ToolDescription]) -> "DeveloperContent":
         """Set the ``functions`` namespace to ``tools`` (mutates and returns self)."""
         return self.with_tools(
-            ToolNamespaceConfig(name="functions", description=None, tools=list(tools))
+            ToolNamespaceConfig(name="functions", description=None, tools=_listed(tools, "tools"))
         )
 
     def to_dict(self) -> dict:
@@ -661,7 +689,7 @@ class DeveloperContent(Content):
     @classmethod
     def from_dict(cls, raw: dict) -> "DeveloperContent":
         """Build from a dict (extra keys are ignored)."""
-        return cls(**raw)
+        return cls(**_mapping(raw, "raw"))
 
 
 def _dump_value(value: Any, _path: Optional[set] = None) -> Any:
@@ -769,7 +797,7 @@ class Message(_Model):
     @classmethod
     def from_role_and_contents(cls, role: Role, contents: Sequence[Content]) -> "Message":
         """Message from a role and a list of contents."""
-        return cls(author=Author(role=role), content=list(contents))
+        return cls(author=Author(role=role), content=_listed(contents, "contents"))
 
     def adding_content(self, content: Union[str, Content]) -> "Message":
         """Append a content (a str becomes TextContent); mutates and returns self."""
@@ -819,12 +847,25 @@ class Message(_Model):
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "Message":
         """Build from the canonical dict; ``content`` may also be a plain string."""
+        try:
+            return cls._from_dict(data)
+        except (TypeError, KeyError, AttributeError) as exc:
+            # Same checks as the official; the error names the argument.
+            raise named(exc, "data") from None
+
+    @classmethod
+    def _from_dict(cls, data: Dict[str, Any]) -> "Message":
         role = Role(data["role"])
         author = Author(role=role, name=data.get("name"))
         raw_content = data["content"]
         if isinstance(raw_content, str):
             raw_content = [{"type": "text", "text": raw_content}]
-        contents = [_content_from_dict(raw) for raw in raw_content]
+        try:
+            contents = [_content_from_dict(raw) for raw in raw_content]
+        except (TypeError, AttributeError) as exc:
+            if isinstance(exc, ValidationError):
+                raise
+            raise named(exc, "data['content']") from None
         msg = cls(author=author, content=contents)
         msg.channel = data.get("channel")
         msg.recipient = data.get("recipient")
@@ -854,7 +895,7 @@ class Conversation(_Model):
     @classmethod
     def from_messages(cls, messages: Sequence[Message]) -> "Conversation":
         """Conversation from a sequence of messages."""
-        return cls(messages=list(messages))
+        return cls(messages=_listed(messages, "messages"))
 
     def __iter__(self) -> Iterator[Message]:
         return iter(self.messages)
@@ -870,8 +911,19 @@ class Conversation(_Model):
     @classmethod
     def from_json(cls, payload: str) -> "Conversation":
         """Parse the canonical JSON form."""
-        data = json.loads(payload)
-        return cls(messages=[Message.from_dict(m) for m in data["messages"]])
+        try:
+            data = json.loads(payload)
+            messages = data["messages"]
+        except json.JSONDecodeError as exc:
+            exc.args = (f"argument 'payload': {exc.args[0]}",) + exc.args[1:]
+            raise
+        except (TypeError, KeyError) as exc:
+            raise named(exc, "payload") from None
+        try:
+            iter(messages)
+        except TypeError as exc:
+            raise named(exc, "payload['messages']") from None
+        return cls(messages=[Message.from_dict(m) for m in messages])
 
 
 _MODEL_TYPES = (

@@ -29,6 +29,7 @@ from typing import (
 
 import regex
 
+from ._args import named
 from ._backend import CoreBPE
 from .errors import HarmonyError
 from .load import harmony_special_tokens, load_mergeable_ranks
@@ -103,7 +104,10 @@ class HarmonyEncoding:
             for s in key:
                 if not isinstance(s, str):
                     # What escaping a non-string special raises in the official wrapper.
-                    raise TypeError(f"decoding to str: need a bytes-like object, {type(s).__name__} found")
+                    raise TypeError(
+                        f"argument 'disallowed_special': decoding to str: need a bytes-like object, "
+                        f"{type(s).__name__} found"
+                    )
             # Longest first: an alternation must not stop at a shorter special that is a
             # prefix of a longer one.
             alts = sorted(key, key=len, reverse=True)
@@ -113,8 +117,8 @@ class HarmonyEncoding:
             self._special_regex_cache[key] = pat
         if not isinstance(text, str):
             if isinstance(text, (bytes, bytearray, memoryview)):
-                raise TypeError("cannot use a string pattern on a bytes-like object")
-            raise TypeError(f"expected string or bytes-like object, got '{type(text).__name__}'")
+                raise TypeError("argument 'text': cannot use a string pattern on a bytes-like object")
+            raise TypeError(f"argument 'text': expected string or bytes-like object, got '{type(text).__name__}'")
         m = pat.search(text)
         return m.group() if m else None
 
@@ -141,16 +145,16 @@ class HarmonyEncoding:
             if isinstance(allowed_special, (set, frozenset)) and not allowed_special:
                 disallowed_special = self._all_specials  # the default call: no set algebra
             else:
-                disallowed_special = self.special_tokens_set - set(allowed_special)
+                disallowed_special = self.special_tokens_set - _as_set(allowed_special, "allowed_special")
         if disallowed_special:
             # Every special token starts with "<|": text without it cannot contain one.
             if not (disallowed_special is self._all_specials and isinstance(text, str) and "<|" not in text):
-                found = self._find_disallowed(text, frozenset(disallowed_special))
+                found = self._find_disallowed(text, _as_set(disallowed_special, "disallowed_special"))
                 if found is not None:
                     raise _disallowed_special_error(found)
         # Materialised here, as the official wrapper does: an iterator already consumed by
         # the disallowed computation above then allows nothing, exactly as there.
-        allowed = specials if allowed_special is specials else list(allowed_special)
+        allowed = specials if allowed_special is specials else _as_list(allowed_special, "allowed_special")
         _check_text(text)
         if allowed is not specials:
             _check_allowed(allowed)
@@ -177,17 +181,17 @@ class HarmonyEncoding:
     ) -> List[List[int]]:
         """Encode many texts, in parallel threads when the compiled backend is active."""
         if isinstance(texts, str):
-            raise TypeError("encode_batch takes a sequence of strings, not a single string")
-        texts = list(texts)
+            raise TypeError("argument 'texts': expected a sequence of strings, not a single string")
+        texts = _as_list(texts, "texts")
         for text in texts:
             _check_text(text)
         if allowed_special == "all":
             allowed_special = self.special_tokens_set
         if disallowed_special == "all":
-            disallowed_special = self.special_tokens_set - set(allowed_special)
+            disallowed_special = self.special_tokens_set - _as_set(allowed_special, "allowed_special")
         _check_allowed(allowed_special)
         if disallowed_special:
-            frozen = frozenset(disallowed_special)
+            frozen = _as_set(disallowed_special, "disallowed_special")
             for text in texts:
                 found = self._find_disallowed(text, frozen)
                 if found is not None:
@@ -205,13 +209,17 @@ class HarmonyEncoding:
     def decode(self, tokens: Sequence[int], errors: str = "replace") -> str:
         """Decode *tokens* to text; invalid UTF-8 is handled per *errors* (lossy by default)."""
         if not isinstance(tokens, list):
-            tokens = list(tokens)  # as the official wrapper does: b"ab" decodes ids 97, 98
-        return self._tokenizer.decode_bytes(tokens).decode("utf-8", errors=errors)
+            tokens = _as_list(tokens, "tokens")  # as the official wrapper does: b"ab" decodes ids 97, 98
+        data = self._tokenizer.decode_bytes(tokens)
+        try:
+            return data.decode("utf-8", errors=errors)
+        except LookupError as exc:  # an unknown error handler name
+            raise named(exc, "errors") from None
 
     def decode_utf8(self, tokens: Sequence[int]) -> str:
         """Decode *tokens* to text, raising ``HarmonyError`` on unknown ids or invalid UTF-8."""
         if not isinstance(tokens, list):
-            tokens = list(tokens)
+            tokens = _as_list(tokens, "tokens")
         return decode_utf8(self._tokenizer, tokens)
 
     def is_special_token(self, token: int) -> bool:
@@ -381,6 +389,20 @@ class HarmonyEncoding:
         # Pickled by name: unpickling returns the process's shared encoding, so workers
         # (multiprocessing, DataLoader, dataset engines) never ship the vocabulary.
         return (load_harmony_encoding, (self._name,))
+
+
+def _as_set(value: object, argname: str) -> FrozenSet:
+    try:
+        return value if isinstance(value, frozenset) else frozenset(value)  # type: ignore[arg-type]
+    except TypeError as exc:
+        raise named(exc, argname) from None
+
+
+def _as_list(value: object, argname: str) -> list:
+    try:
+        return list(value)  # type: ignore[call-overload]
+    except TypeError as exc:
+        raise named(exc, argname) from None
 
 
 def _check_text(text: object) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from ._args import expected, named
 from ._backend import load_extension
 from .chat import Author, Message, Role, TextContent
 from ._rustfmt import rust_debug_str
@@ -96,8 +97,15 @@ def _check_strict(strict: Any) -> bool:
 
 
 def _role_arg(role: Any) -> Optional[str]:
-    # Like the official wrapper: read ``role.value`` (AttributeError for plain strings).
-    return None if role is None else str(role.value)
+    # Like the official wrapper: read ``role.value`` (an AttributeError there, for plain
+    # strings too; here also a TypeError naming the argument).
+    if role is None:
+        return None
+    try:
+        value = role.value
+    except AttributeError:
+        raise expected("role", "Role or None", role) from None
+    return str(value)
 
 
 def _resolve_role(role_str: Optional[str]) -> Optional[Role]:
@@ -831,7 +839,10 @@ class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
 
     def __init__(self, encoding: Any, role: Optional[Role], *, strict: bool = True, recover: bool = False) -> None:
         role_str = _role_arg(role)
-        tokenizer = encoding._tokenizer
+        try:
+            tokenizer = encoding._tokenizer
+        except AttributeError:
+            raise expected("encoding", "HarmonyEncoding", encoding) from None
         strict = _check_strict(strict)
         recover = _check_recover(recover)
         _ParserCore.__init__(self, tokenizer, _resolve_role(role_str), strict, recover)
@@ -847,7 +858,10 @@ def parse_messages_from_completion_tokens(
     ``RecoveredMessages`` (a list of the messages, with ``errors`` and ``spans``); see
     ``StreamableParser``.
     """
-    toks = list(tokens)
+    try:
+        toks = list(tokens)
+    except TypeError as exc:
+        raise named(exc, "tokens") from None
     role_str = _role_arg(role)
     toks = _as_token_list(toks)
     strict = _check_strict(strict)

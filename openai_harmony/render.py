@@ -31,6 +31,7 @@ from .chat import (
     ToolDescription,
     ToolNamespaceConfig,
 )
+from ._args import expected, named
 from ._deep import depth_error
 from .errors import HarmonyError
 from .schema import (
@@ -64,6 +65,11 @@ _ROLE_DEBUG = {
 }
 _EFFORT_TEXT = {"Low": "low", "Medium": "medium", "High": "high"}
 _CONSTRAIN = "<|constrain|>"
+
+
+# What a malformed object's to_json() can raise (json.dumps, or a wrong type inside);
+# re-raised with the argument's name.
+_TO_JSON_ERRORS = (AttributeError, TypeError, ValueError, KeyError, NotImplementedError)
 
 
 class _Fallback(Exception):
@@ -130,7 +136,10 @@ class Renderer:
         except (_Fallback, _RenderFail, AttributeError):
             pass
         text = self._slow_conversation(conversation)
-        value = next_turn_role.value
+        try:
+            value = next_turn_role.value
+        except AttributeError:
+            raise expected("next_turn_role", "Role", next_turn_role) from None
         messages = _serde_conversation(text)
         role_tokens = self._next_role_tokens(value)
         try:
@@ -164,9 +173,15 @@ class Renderer:
         except (_Fallback, _RenderFail):
             pass
         try:
-            text = message.to_json()
+            to_json = message.to_json
+        except AttributeError:
+            raise expected("message", "Message", message) from None
+        try:
+            text = to_json()
         except RecursionError:
             raise depth_error(message, "message") from None
+        except _TO_JSON_ERRORS as exc:
+            raise named(exc, "message") from None
         msg = serde.load_message(text)
         out = []
         try:
@@ -284,11 +299,17 @@ class Renderer:
 
     @staticmethod
     def _slow_conversation(conversation: Any) -> str:
-        # Same call, hence the same Python-level errors, as the official wrapper.
+        # Same call as the official wrapper; its errors are re-raised naming the argument.
         try:
-            return conversation.to_json()
+            to_json = conversation.to_json
+        except AttributeError:
+            raise expected("conversation", "Conversation", conversation) from None
+        try:
+            return to_json()
         except RecursionError:
             raise depth_error(conversation, "conversation") from None
+        except _TO_JSON_ERRORS as exc:
+            raise named(exc, "conversation") from None
 
     def _next_role_tokens(self, value: Any) -> List[int]:
         # <|start|> plus the role text; the bindings receive str(role.value).
@@ -652,7 +673,10 @@ def _namespace_text(ns: ToolNamespaceConfig, decoded: bool = False) -> str:
 def _auto_drop(config: Any) -> bool:
     if config is None:
         return True
-    value = config.auto_drop_analysis
+    try:
+        value = config.auto_drop_analysis
+    except AttributeError:
+        raise expected("config", "RenderConversationConfig or None", config) from None
     # The bindings extract a Python bool and fall back to True for anything else.
     return value if type(value) is bool else True
 
@@ -660,7 +684,10 @@ def _auto_drop(config: Any) -> bool:
 def _fn_tools_option(options: Any) -> bool:
     if options is None:
         return False
-    value = options.conversation_has_function_tools
+    try:
+        value = options.conversation_has_function_tools
+    except AttributeError:
+        raise expected("render_options", "RenderOptions or None", options) from None
     return value if type(value) is bool else False
 
 

@@ -14,6 +14,7 @@ from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Mapping, O
 
 import regex
 
+from ._args import ArgumentOverflowError, named
 from ._unicode_pin import PinnedRegex, compile_pinned
 from ._rustfmt import utf8_error_text
 from .errors import HarmonyError
@@ -33,8 +34,9 @@ _I64_LIMIT = 1 << 63
 def check_token(t: object, argname: str = "token") -> int:
     """Check one token id the way the official bindings convert to ``u32``; return it as int.
 
-    Raises ``TypeError`` for a non-integer and ``OverflowError`` for a value outside u32,
-    with the official messages.
+    Raises ``TypeError`` for a non-integer (the official message) and, for a value outside
+    u32, the official ``OverflowError`` message after the argument's name, as an
+    ``ArgumentOverflowError`` (a ValueError and an OverflowError).
     """
     if type(t) is not int:
         try:
@@ -47,8 +49,8 @@ def check_token(t: object, argname: str = "token") -> int:
     if t < 0 or t >= _U32_LIMIT:  # type: ignore[operator]
         # The bindings read a C long first, then narrow it to u32.
         if t < -_I64_LIMIT or t >= _I64_LIMIT:  # type: ignore[operator]
-            raise OverflowError("Python int too large to convert to C long")
-        raise OverflowError("out of range integral type conversion attempted")
+            raise ArgumentOverflowError(f"argument '{argname}': Python int too large to convert to C long")
+        raise ArgumentOverflowError(f"argument '{argname}': out of range integral type conversion attempted")
     return t  # type: ignore[return-value]
 
 
@@ -56,7 +58,10 @@ def as_token_list(tokens: Iterable[int], argname: str = "tokens") -> List[int]:
     """Check *tokens* the way the official bindings convert to ``Vec<u32>``; return a list."""
     if isinstance(tokens, (str, bytes)):
         raise TypeError(f"argument '{argname}': Can't extract `str` to `Vec`")
-    out = list(tokens)
+    try:
+        out = list(tokens)
+    except TypeError as exc:
+        raise named(exc, argname) from None
     for t in out:
         check_token(t, argname)
     return out
