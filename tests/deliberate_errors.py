@@ -39,6 +39,8 @@ def ours(tp: str, message: str, arg: str, key_errors: bool = True) -> Tuple[str,
     prefix = f"argument '{arg}': "
     if message.startswith("argument '") or message.startswith("decode() argument"):
         return tp, message  # the official already names it
+    if re.search(r"\(\) (takes|got|missing) ", message):
+        return tp, message  # Python's own call-signature errors name the function
     if tp == "OverflowError":
         return "ArgumentOverflowError", prefix + message
     if tp == "LookupError":

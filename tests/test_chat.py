@@ -25,6 +25,7 @@ from openai_harmony.chat import (
 )
 
 from chat_expressions import EXPRESSIONS, INVALID
+import deliberate_errors
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(_HERE, "golden", "render_chat.json"), encoding="utf-8") as _fh:
@@ -44,6 +45,13 @@ def test_expression_matches_oracle(expr):
         got = {"value": repr(eval(expr, _namespace()))}
     except Exception as exc:
         got = {"error": type(exc).__name__, "message": str(exc)}
+    if "error" in expected:
+        # from_dict / from_json errors name their argument (README "Errors").
+        arg = "payload" if expr.startswith("Conversation.from_json") else "data"
+        tp, message = deliberate_errors.ours(expected["error"], expected["message"], arg)
+        if expected["error"] == "JSONDecodeError":
+            message = f"argument '{arg}': {message}"
+        expected = {"error": tp, "message": message}
     assert got == expected
 
 

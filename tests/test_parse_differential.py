@@ -23,6 +23,7 @@ import pytest
 from openai_harmony import HarmonyError, Role, StreamableParser, load_harmony_encoding
 from openai_harmony import parse as parse_mod
 from openai_harmony._backend import PURE_PYTHON_FORCED
+from openai_harmony._args import ArgumentOverflowError
 
 try:
     from openai_harmony import _parser as _compiled_mod
@@ -688,8 +689,10 @@ def _breaking(tokens: List[Any], k: int) -> Any:
 # Recorded from the official package (0.0.8): StreamableParser(enc, None).process(value) on a
 # fresh parser, and parse_messages_from_completion_tokens([200006, value]).  PyO3 reads a C
 # long first (its own overflow message), then narrows to u32.
-_TOO_LARGE = (OverflowError, "Python int too large to convert to C long")
-_OUT_OF_RANGE = (OverflowError, "out of range integral type conversion attempted")
+# Ours: the same text after the argument's name, as an OverflowError that is also a
+# ValueError (README "Errors").
+_TOO_LARGE = (ArgumentOverflowError, "argument '{arg}': Python int too large to convert to C long")
+_OUT_OF_RANGE = (ArgumentOverflowError, "argument '{arg}': out of range integral type conversion attempted")
 OFFICIAL_ARG_ERRORS = [
     (-1, _OUT_OF_RANGE),
     (2**32, _OUT_OF_RANGE),

@@ -24,6 +24,8 @@ from openai_harmony import (
 )
 from openai_harmony.parse import parse_messages_from_completion_tokens
 
+import deliberate_errors
+
 # test-data files (token ids as text / harmony text), inlined so the tests are self-contained
 SIMPLE_REASONING_RESPONSE = [
     200005, 35644, 200008, 1844, 31064, 25, 392, 4827, 382, 220,
@@ -460,9 +462,11 @@ def test_parse_argument_errors(enc, kwargs, exc, msg):
     if exc is None:
         assert enc.parse_messages_from_completion_tokens(tokens, **kwargs) == [assistant("hi")]
         return
+    arg = "role" if exc is AttributeError else "tokens"
+    tp, msg = deliberate_errors.ours(exc.__name__, msg, arg)
     with pytest.raises(exc) as info:
         enc.parse_messages_from_completion_tokens(tokens, **kwargs)
-    assert type(info.value) is exc
+    assert type(info.value).__name__ == tp
     assert str(info.value) == msg
     # the module-level function behaves the same
     with pytest.raises(exc):
@@ -481,16 +485,19 @@ def test_parse_argument_errors(enc, kwargs, exc, msg):
     ],
 )
 def test_process_argument_errors(enc, token, exc, msg):
+    tp, msg = deliberate_errors.ours(exc.__name__, msg, "token")
     p = StreamableParser(enc, None)
     with pytest.raises(exc) as info:
         p.process(token)
-    assert type(info.value) is exc and str(info.value) == msg
+    assert type(info.value).__name__ == tp and str(info.value) == msg
     assert p.tokens == ([1] if token is True else [])
 
 
 def test_parser_constructor_errors(enc):
-    with pytest.raises(AttributeError, match="'str' object has no attribute 'value'"):
+    with pytest.raises(AttributeError, match=r"^argument 'role': expected Role or None, got str$"):
         StreamableParser(enc, "assistant")
+    with pytest.raises(TypeError, match=r"^argument 'encoding': expected HarmonyEncoding, got NoneType$"):
+        StreamableParser(None, Role.USER)
     with pytest.raises(ValueError, match="^unknown role: foo$"):
         StreamableParser(enc, _FakeRole())
     with pytest.raises(TypeError, match=r"^argument 'strict': 'int' object cannot be converted to 'PyBool'$"):

@@ -111,10 +111,13 @@ def test_error_types(enc):
     with pytest.raises(RuntimeError) as info:
         enc.render(bad.messages[0])
     assert type(info.value) is RuntimeError
-    with pytest.raises(AttributeError, match="'str' object has no attribute 'value'"):
+    # Still AttributeErrors as in the official, and TypeErrors naming the argument.
+    with pytest.raises(AttributeError, match=r"^argument 'next_turn_role': expected Role, got str$") as info:
         enc.render_conversation_for_completion(bad, "assistant")
-    with pytest.raises(AttributeError, match="'list' object has no attribute 'to_json'"):
+    assert isinstance(info.value, TypeError)
+    with pytest.raises(AttributeError, match=r"^argument 'conversation': expected Conversation, got list$") as info:
         enc.render_conversation([])
+    assert isinstance(info.value, TypeError)
 
 
 # ---------------------------------------------------------------------------
