@@ -180,6 +180,7 @@ class HarmonyEncoding:
         disallowed_special: Union["Literal['all']", Collection[str]] = "all",
     ) -> List[List[int]]:
         """Encode many texts, in parallel threads when the compiled backend is active."""
+        _check_num_threads(num_threads)  # both backends (the pure one ignores the value)
         if isinstance(texts, str):
             raise TypeError("argument 'texts': expected a sequence of strings, not a single string")
         texts = _as_list(texts, "texts")
@@ -363,16 +364,16 @@ class HarmonyEncoding:
         """``decode`` of each token list (*num_threads* is accepted for symmetry with ``encode_batch``)."""
         _check_num_threads(num_threads)
         if isinstance(batch, (str, bytes)):
-            raise TypeError(f"decode_batch takes a sequence of token lists, not {type(batch).__name__}")
-        return [self.decode(tokens, errors) for tokens in batch]
+            raise TypeError(f"argument 'batch': expected a sequence of token lists, got {type(batch).__name__}")
+        return [self.decode(tokens, errors) for tokens in _as_list(batch, "batch")]
 
     def _render_batch(self, conversations: Iterable[Any], num_threads: int, render_one: Callable[[Any], _T]) -> List[_T]:
         _check_num_threads(num_threads)
         if isinstance(conversations, (str, bytes)):
             raise TypeError(
-                f"expected an iterable of Conversation objects, got {type(conversations).__name__}"
+                f"argument 'conversations': expected an iterable of Conversation objects, got {type(conversations).__name__}"
             )
-        convs = list(conversations)
+        convs = _as_list(conversations, "conversations")
         batch = getattr(self._tokenizer, "encode_batch", None)
         if batch is None or num_threads == 1:
             return [render_one(c) for c in convs]

@@ -28,6 +28,7 @@ from openai_harmony import (
     load_harmony_encoding,
 )
 
+import deliberate_errors
 from render_corpus import build, config_obj
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -191,7 +192,8 @@ def test_mask_on_recorded_corpus(enc, train_on):
     for case in CASES:
         spec = case["spec"]
         for cfg in ("none", "keep"):
-            expected = case["results"]["training"][cfg]
+            # with our deliberate argument-naming errors (README "Errors")
+            expected = deliberate_errors.ours_recorded(case["results"]["training"][cfg], "conversation")
             try:
                 tokens, mask = enc.render_conversation_for_training_with_mask(
                     build(spec, api), config_obj(cfg, api), train_on=train_on
@@ -265,7 +267,7 @@ def test_batch_render_errors(enc):
     # Surrogates take the official slow path, batch or not.
     odd = Conversation.from_messages([_msg(Role.USER, "\ud83d\ude42 pair " * 5000)])
     assert enc.render_conversations_for_training([odd] * 3) == [enc.render_conversation_for_training(odd)] * 3
-    with pytest.raises(TypeError, match=r"^expected an iterable of Conversation objects, got str$"):
+    with pytest.raises(TypeError, match=r"^argument 'conversations': expected an iterable of Conversation objects, got str$"):
         enc.render_conversations_for_training("not a list")
     with pytest.raises(TypeError, match=r"^argument 'num_threads': expected int, got float$"):
         enc.render_conversations_for_training(good, num_threads=2.0)
@@ -285,7 +287,7 @@ def test_decode_batch(enc):
     assert enc.decode_batch([broken], errors="ignore") == [""]
     with pytest.raises(HarmonyError, match=r"^Invalid token for decoding: 300000$"):
         enc.decode_batch([[1], [300000]])
-    with pytest.raises(TypeError, match=r"^decode_batch takes a sequence of token lists, not str$"):
+    with pytest.raises(TypeError, match=r"^argument 'batch': expected a sequence of token lists, got str$"):
         enc.decode_batch("abc")
 
 
