@@ -50,10 +50,6 @@ class ArgumentLookupError(ValueError, LookupError):
     """An unknown codec error handler (the official raises LookupError)."""
 
 
-for _cls in (ArgumentAttributeError, ArgumentNotImplementedError, ArgumentOverflowError,
-             ArgumentKeyError, ArgumentLookupError):
-    _cls.__module__ = "openai_harmony"
-
 # Exception types re-raised with the argument's name: plain TypeError / ValueError keep
 # their class (only the message changes); others get a subclass that is also a
 # TypeError / ValueError.

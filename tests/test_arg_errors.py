@@ -263,6 +263,17 @@ def test_argument_error_classes():
     # An error of a type we do not re-make is passed through untouched.
     exc = RuntimeError("x")
     assert _args.named(exc, "a") is exc
+    # Picklable (multiprocessing ships exceptions between processes).
+    import pickle
+
+    for cls in (_args.ArgumentAttributeError, _args.ArgumentKeyError, _args.ArgumentOverflowError,
+                _args.ArgumentLookupError, _args.ArgumentNotImplementedError):
+        err = pickle.loads(pickle.dumps(cls("argument 'x': y")))
+        assert type(err) is cls and str(err) == "argument 'x': y"
+    from openai_harmony._deep import JsonDepthError
+
+    err = pickle.loads(pickle.dumps(JsonDepthError("invalid conversation JSON: z")))
+    assert type(err) is JsonDepthError and isinstance(err, RecursionError)
 
 
 def test_catchable_as_official(env):
