@@ -161,17 +161,21 @@ class CoreBPE:
         nxt = list(range(1, n + 1)) + [n]
         prv = [-1] + list(range(n))
         pair = [_NO_RANK] * n
+        # Heap entries are ints, rank << 32 | offset: no tuple per entry (a multi-MB piece
+        # would otherwise allocate millions of them, and time per MB would grow with size).
         heap = []
         for i in range(n - 1):
             r = get(piece[i : i + 2])
             if r is not None:
                 pair[i] = r
-                heap.append((r, i))
+                heap.append(r << 32 | i)
         heapq.heapify(heap)
         alive = [True] * n
         pop, push = heapq.heappop, heapq.heappush
         while heap:
-            r, i = pop(heap)
+            key = pop(heap)
+            r = key >> 32
+            i = key & 0xFFFFFFFF
             if not alive[i] or pair[i] != r:
                 continue  # stale entry: that pair was merged away or re-ranked
             j = nxt[i]
@@ -185,13 +189,13 @@ class CoreBPE:
                 nr = get(piece[i : nxt[end]])
                 if nr is not None:
                     pair[i] = nr
-                    push(heap, (nr, i))
+                    push(heap, nr << 32 | i)
             p = prv[i]
             if p >= 0:
                 pr = get(piece[p:end])
                 pair[p] = _NO_RANK if pr is None else pr
                 if pr is not None:
-                    push(heap, (pr, p))
+                    push(heap, pr << 32 | p)
         out = []
         i = 0
         ranks = self._encoder
