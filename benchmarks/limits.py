@@ -348,6 +348,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--quick", action="store_true", help="only the smallest size of each case")
     p.add_argument("--timeout", type=float, default=180.0, help="seconds per run before it counts as a hang")
     p.add_argument("--output", default=DEFAULT_OUTPUT, help="JSON results file")
+    p.add_argument("--merge", action="store_true",
+                   help="keep the other rows of --output, replacing only the (case, backend, size) rows re-run")
     args = p.parse_args(argv)
     if args.child:
         print(json.dumps(_child(args.child[0], int(args.child[1]))))
@@ -369,10 +371,19 @@ def main(argv: Optional[List[str]] = None) -> int:
                 secs = f"{row['seconds']:.3f} s" if "seconds" in row else row["status"]
                 print(f"{case:22} {key:9} {size:>10}  {secs:>10}  {row['max_rss_mb']:7.0f} MB  {row['summary']}",
                       file=sys.stderr, flush=True)
+    backend_keys = [c[0] for c in contenders]
+    if args.merge and os.path.exists(args.output):
+        with open(args.output, encoding="utf-8") as fh:
+            old = json.load(fh)
+        done = {(r["case"], r["backend"], r["size"]) for r in rows}
+        kept = [r for r in old["rows"] if (r["case"], r["backend"], r["size"]) not in done]
+        order = {c: i for i, c in enumerate(CASE_IDS)}
+        rows = sorted(kept + rows, key=lambda r: (order[r["case"]], r["backend"], r["size"]))
+        backend_keys = [k for k in ("compiled", "pure", "official") if k in old["backends"] or k in backend_keys]
     results = {
         "python": platform.python_version(),
         "machine": f"{platform.machine()} ({os.cpu_count()} cpus)",
-        "backends": [c[0] for c in contenders],
+        "backends": backend_keys,
         "rows": rows,
     }
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)

@@ -196,6 +196,14 @@ OURS_ONLY = [
      "argument 'tokens': 'NoneType' object is not iterable"),
     ("decode_batch_negative", "tokens", "enc.decode_batch([[-1]])", "ArgumentOverflowError",
      "argument 'tokens': out of range integral type conversion attempted"),
+    ("parse_recover_str", "recover", "enc.parse_messages_from_completion_tokens(toks, recover='yes')", "TypeError",
+     "argument 'recover': 'str' object cannot be converted to 'PyBool'"),
+    ("parse_recover_none_tokens", "tokens", "enc.parse_messages_from_completion_tokens(None, recover=True)",
+     "TypeError", "argument 'tokens': 'NoneType' object is not iterable"),
+    ("parser_recover_float", "recover", "StreamableParser(enc, None, recover=1.5)", "TypeError",
+     "argument 'recover': 'float' object cannot be converted to 'PyBool'"),
+    ("parser_recover_encoding", "encoding", "StreamableParser(5, None, recover=True)", "ArgumentAttributeError",
+     "argument 'encoding': expected HarmonyEncoding, got int"),
 ]
 
 _ALLOWED = (TypeError, ValueError, HarmonyError)
