@@ -647,11 +647,11 @@ cdef class CoreBPE:
             return out
         # Slow path: other int-like types, or bad input reported the way the pure backend
         # does (argument conversion errors first, then the first id outside the vocabulary).
-        tokens = as_token_list(tokens)
-        values = [_check_token(t) for t in tokens]  # exact ints, also for bools on 3.9
-        for t, v in zip(tokens, values):
+        values = as_token_list(tokens)  # exact ints (the converted values), also for bools on 3.9
+        for v in values:
             if v >= self.dec_size or not self.dec_ok[<Py_ssize_t>v]:
-                raise HarmonyError(f"Invalid token for decoding: {t}")
+                # the converted value, as the official reports it (not the object's str)
+                raise HarmonyError(f"Invalid token for decoding: {v}")
         out = self._decode_ids(values)
         if out is None:  # pragma: no cover - values are exact, valid ints here
             raise RuntimeError("decode_bytes: inconsistent token list")
@@ -670,12 +670,12 @@ cdef class CoreBPE:
         value = _check_token(token)
         if value < self.dec_size and self.dec_ok[<Py_ssize_t>value]:
             return self.token_bytes(int(value))
-        raise HarmonyError(f"Invalid token for decoding: {token}")
+        raise HarmonyError(f"Invalid token for decoding: {value}")
 
     def is_special_token(self, token):
         """Return whether *token* is one of the special token ids."""
         if type(token) is not int or token < 0 or token >= U32_LIMIT:
-            _check_token(token)
+            token = _check_token(token)
         return token in self._special_ids
 
 

@@ -55,16 +55,15 @@ def check_token(t: object, argname: str = "token") -> int:
 
 
 def as_token_list(tokens: Iterable[int], argname: str = "tokens") -> List[int]:
-    """Check *tokens* the way the official bindings convert to ``Vec<u32>``; return a list."""
+    """Check *tokens* the way the official bindings convert to ``Vec<u32>``; return them as ints."""
     if isinstance(tokens, (str, bytes)):
         raise TypeError(f"argument '{argname}': Can't extract `str` to `Vec`")
     try:
         out = list(tokens)
     except TypeError as exc:
         raise named(exc, argname) from None
-    for t in out:
-        check_token(t, argname)
-    return out
+    # converted values: an __index__ object counts (and is reported) as its int
+    return [check_token(t, argname) for t in out]
 
 
 def decode_utf8(tokenizer: "CoreBPE", tokens: List[int]) -> str:
@@ -285,15 +284,15 @@ class CoreBPE:
 
     def token_bytes(self, token: int) -> bytes:
         """Return the bytes of one token id."""
-        try:
-            if token >= 0:
-                tok = self._decoder[token]
-                if tok is not None:
-                    return tok
-        except (IndexError, TypeError):
-            pass
-        check_token(token)
-        raise HarmonyError(f"Invalid token for decoding: {token}")
+        # Anything but an exact int is converted first (like the bindings): comparing or
+        # indexing with the object itself could disagree with its __index__.
+        value = token if type(token) is int else check_token(token)
+        if 0 <= value < len(self._decoder):
+            tok = self._decoder[value]
+            if tok is not None:
+                return tok
+        check_token(value)
+        raise HarmonyError(f"Invalid token for decoding: {value}")
 
     def decode_bytes(self, tokens: Iterable[int]) -> bytes:
         """Concatenate the bytes of *tokens*; unknown ids raise ``HarmonyError``."""
@@ -308,15 +307,16 @@ class CoreBPE:
             pass
         # Slow path, only on bad input: report the first problem the way the official does
         # (argument conversion errors first, then the first id outside the vocabulary).
-        tokens = as_token_list(tokens)
+        # (Also the path of valid ids given as __index__ objects.)
+        values = as_token_list(tokens)
         decoder = self._decoder
-        for t in tokens:
-            if t >= len(decoder) or decoder[t] is None:
-                raise HarmonyError(f"Invalid token for decoding: {t}")
-        raise AssertionError("unreachable")  # pragma: no cover
+        for v in values:
+            if v >= len(decoder) or decoder[v] is None:
+                raise HarmonyError(f"Invalid token for decoding: {v}")
+        return b"".join(map(decoder.__getitem__, values))
 
     def is_special_token(self, token: int) -> bool:
         """Return whether *token* is one of the special token ids."""
         if type(token) is not int or token < 0 or token >= _U32_LIMIT:
-            check_token(token)
+            token = check_token(token)
         return token in self._special_ids
