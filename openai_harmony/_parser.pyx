@@ -7,6 +7,7 @@ live here; the rare paths (header parsing, finishing a message) are the shared f
 import cycle at load).
 """
 
+cimport cython
 from cpython.long cimport PyLong_AsLongLongAndOverflow
 
 from openai_harmony import parse as _p
@@ -25,6 +26,14 @@ cdef enum:
     CALL_ID = 200012
 
 cdef long long U32_LIMIT = 4294967296
+
+
+@cython.boundscheck(True)
+@cython.wraparound(True)
+cdef inline object _field(object header, Py_ssize_t i):
+    # _header and _state are public (writable) attributes: index with bounds checks, so
+    # that a foreign value raises (as in the pure core) instead of reading past the end
+    return header[i]
 
 
 cdef inline bint _is_stop(long long t):
@@ -209,13 +218,13 @@ cdef class ParserCore:
     def current_role(self):
         """Role of the current message (or the role given for the first one)."""
         if self._state == CONTENT:
-            return self._header[0]
+            return _field(self._header, 0)
         return self._next_role
 
     @property
     def current_content_type(self):
         """Content type of the current message, if known."""
-        return self._header[4] if self._state == CONTENT else None
+        return _field(self._header, 4) if self._state == CONTENT else None
 
     @property
     def last_content_delta(self):
@@ -240,17 +249,17 @@ cdef class ParserCore:
     @property
     def state(self):
         """The current state (ExpectStart, Header or Content)."""
-        return _p._STATE_ENUMS[self._state]
+        return _field(_p._STATE_ENUMS, self._state)
 
     @property
     def current_recipient(self):
         """Recipient of the current message, if known."""
-        return self._header[2] if self._state == CONTENT else None
+        return _field(self._header, 2) if self._state == CONTENT else None
 
     @property
     def current_channel(self):
         """Channel of the current message, if known."""
-        return self._header[3] if self._state == CONTENT else None
+        return _field(self._header, 3) if self._state == CONTENT else None
 
     @property
     def errors(self):

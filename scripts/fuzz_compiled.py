@@ -381,6 +381,73 @@ def case_small_vocab(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], No
             f"text={text!r}\nallowed={allowed!r}\nids={ids!r}"), check
 
 
+PARSER_ATTRS = ["_tok", "_strict", "_next_role", "_tokens", "_messages", "_state", "_header_tokens", "_header",
+                "_pieces", "_delta", "_utoks", "_ubytes", "_pending", "_cache", "_ct", "_ct_n", "_text", "_text_n"]
+PARSER_VIEWS = ["current_content", "current_role", "current_content_type", "last_content_delta", "messages",
+                "tokens", "state_data", "state", "current_recipient", "current_channel"]
+JUNK = ["None", "0", "1", "2", "3", "-1", "2**31", "2**63", "[]", "{}", "b''", "''", "()", "(1, 2, 3)", "('x',) * 5",
+        "True", "[200006]", "{5: 'x'}", "b'\\xff'", "'\\ud800'"]
+
+
+def case_abuse(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], None]]:
+    """Misuse of the compiled objects (crash-freedom only): junk in their writable private
+    attributes, methods of objects whose __init__ never ran."""
+    kind = rng.choice(["tamper", "uninit_parser", "uninit_tokenizer", "specials"])
+    prefix = [START] + rng.choice(ctx.header_words) + rng.choice([[MESSAGE], [MESSAGE] + rng.choice(ctx.content_words), []])
+    edits = [(rng.choice(PARSER_ATTRS), rng.choice(JUNK)) for _ in range(rng.randint(1, 3))]
+    after = [t for _ in range(rng.randint(1, 6)) for t in rng.choice(
+        [[START], [MESSAGE], [END], [RETURN], [ctx.byte_token[0xE4]], [ctx.byte_token[0x80]], [VOCAB]] + ctx.content_words)]
+    specials_junk = rng.choice(["{'<|x|>': 10**6}", "{'<|x|>': 2**32 + 5}", "{'ab': 300, 'a': -1}", "None", "{}",
+                                "{'<|x|>': 'y'}", "{1: 2}"])
+    small = ctx.small[rng.randrange(len(ctx.small))]
+    text = random_text(rng)
+
+    def views(p: Any) -> None:
+        for name in PARSER_VIEWS:
+            outcome(lambda: getattr(p, name))
+
+    def check() -> None:
+        if kind == "tamper":
+            p = ctx.CCore(ctx.comp, rng.choice(ctx.roles), True)
+            for t in prefix:
+                outcome(lambda: p.process(t))
+            for attr, junk in edits:
+                outcome(lambda: setattr(p, attr, eval(junk)))  # noqa: S307 - our own literals
+            for t in after:
+                outcome(lambda: p.process(t))
+            views(p)
+            outcome(lambda: p.feed(list(after)))
+            outcome(p.process_eos)
+            views(p)
+        elif kind == "uninit_parser":
+            p = ctx.CCore.__new__(ctx.CCore)
+            views(p)
+            for t in prefix + after:
+                outcome(lambda: p.process(t))
+            outcome(lambda: p.feed(prefix))
+            outcome(p.process_eos)
+            views(p)
+        elif kind == "uninit_tokenizer":
+            cls = type(ctx.comp)
+            t = cls.__new__(cls)
+            for call in (lambda: t.encode_ordinary(text), lambda: t.encode(text, {"<|end|>"}),
+                         lambda: t.encode_batch([text, "a"]), lambda: t.decode_bytes(after),
+                         lambda: t.token_bytes(after[0]), lambda: t.is_special_token(5), lambda: t.__reduce__(),
+                         lambda: ctx.compiled_tokenizer_mod.o200k_split(text)):
+                outcome(call)
+        else:
+            # a fresh small tokenizer whose (public) special_tokens dict is replaced
+            t = ctx.compiled_tokenizer_mod.CoreBPE(small[0], small[1])
+            outcome(lambda: setattr(t, "special_tokens", eval(specials_junk)))  # noqa: S307
+            for call in (lambda: t.encode(text, {"<|x|>", "ab", "a"}), lambda: t.encode(text, t.special_tokens or {}),
+                         lambda: t.encode_batch([text], {"<|x|>"}), lambda: t.encode_ordinary(text),
+                         lambda: t.decode_bytes([0, 1, 2]), lambda: t.is_special_token(300)):
+                outcome(call)
+
+    return (f"kind={kind} prefix={prefix} edits={edits} after={after} specials={specials_junk}\n"
+            f"text={text!r}"), check
+
+
 def random_value_spec(rng: random.Random, mutating: bool) -> Tuple:
     r = rng.random()
     if r < 0.55:
@@ -535,6 +602,7 @@ CASES: List[Tuple[str, Callable[[random.Random, Ctx], Tuple[str, Callable[[], No
     ("decode", case_decode),
     ("parser", case_parser),
     ("small_vocab", case_small_vocab),
+    ("abuse", case_abuse),
 ]
 
 

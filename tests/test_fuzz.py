@@ -27,12 +27,12 @@ def run_fuzzer(*args: str) -> subprocess.CompletedProcess:
 
 def test_fuzzer_short_run() -> None:
     # bounded by count (same cases every run), the time limit only as a backstop
-    proc = run_fuzzer("--seed", "20261125", "--iterations", "160", "--seconds", "120")
+    proc = run_fuzzer("--seed", "20261125", "--iterations", "200", "--seconds", "120")
     if proc.returncode == 2 and os.environ.get("OPENAI_HARMONY_PURE_PYTHON", "").strip() not in ("", "0"):
         pytest.skip("compiled modules not built (pure-Python run)")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "fuzz_compiled: seed=20261125 " in proc.stdout
-    assert "fuzz_compiled: 160 cases without failure (decode 40, encode 40, parser 40, small_vocab 40)" in proc.stdout
+    assert "fuzz_compiled: 200 cases without failure (abuse 40, decode 40, encode 40, parser 40, small_vocab 40)" in proc.stdout
 
 
 @pytest.mark.parametrize("what,report", [
@@ -114,3 +114,42 @@ def test_both_tokenizers_agree_on_index_objects() -> None:
     for t in (Idx(5), Idx(200006), Idx(201089), Idx(-1), Idx(2**40), True):
         assert error(lambda: c.token_bytes(t)) == error(lambda: p.token_bytes(t)), t
         assert error(lambda: c.is_special_token(t)) == error(lambda: p.is_special_token(t)), t
+
+
+_TAMPER = r"""
+import sys
+from openai_harmony import _parser, load_harmony_encoding, parse
+tok = load_harmony_encoding("HarmonyGptOss")._tokenizer
+core = _parser.ParserCore if sys.argv[1] == "compiled" else parse._PyParserCore
+results = []
+for attr, value in [("_header", ()), ("_header", (1,)), ("_header", []), ("_state", 3), ("_state", 2**31 - 1)]:
+    p = core(tok, None, True)
+    for t in (200006, 173781, 200008, 5):  # <|start|>assistant<|message|>&
+        p.process(t)
+    setattr(p, attr, value)
+    for name in ("current_role", "current_channel", "current_recipient", "current_content_type", "state"):
+        try:
+            getattr(p, name)
+            results.append("ok")
+        except Exception as exc:
+            results.append(type(exc).__name__)
+print(" ".join(results))
+"""
+
+
+def test_junk_in_private_parser_fields_raises_instead_of_crashing() -> None:
+    # found by the fuzzer: the compiled parser indexed _header and its state table without
+    # bounds checks (a segfault); in a subprocess, so that a regression cannot kill pytest
+    try:
+        import openai_harmony._parser  # noqa: F401
+    except ImportError:  # pragma: no cover - depends on the build
+        pytest.skip("compiled parser not built")
+    out = {}
+    for core in ("compiled", "pure"):
+        proc = subprocess.run([sys.executable, "-c", _TAMPER, core], capture_output=True, text=True, timeout=120,
+                              cwd=ROOT, env={**os.environ, "PYTHONPATH": ROOT})
+        assert proc.returncode == 0, proc.stderr
+        out[core] = proc.stdout.split()
+    assert out["compiled"] == out["pure"]
+    assert out["pure"][:10] == ["IndexError"] * 4 + ["ok"] + ["ok"] + ["IndexError"] * 3 + ["ok"]
+    assert out["pure"][-5:] == ["ok"] * 4 + ["IndexError"]
