@@ -18,6 +18,12 @@ render -> parse
     role, to the completion's messages.  ``StreamableParser`` fed token by token reports
     deltas whose concatenation is each message's content.
 
+training masks and batches
+    ``render_conversation_for_training_with_mask`` gives the training tokens and a mask that
+    is 1 exactly from after ``<|start|>assistant`` through the end token of each assistant
+    message that is rendered (with ``train_on="last"``: only those after the last
+    non-assistant message); every batch function equals its single-item function.
+
 encode / decode
     ``decode(encode_ordinary(s)) == decode_utf8(...) == s`` for any str without lone
     surrogates (and the U+FFFD repair of them otherwise); ``encode(s, allowed_special="all")``
@@ -380,6 +386,48 @@ def test_streaming_after_prompt(completion: List[Message]) -> None:
     stream(full[len(prompt):], Role.ASSISTANT, [expected_message(m) for m in completion])
 
 
+def expected_mask(msgs: List[Message], tokens: List[int], kept: List[int], train_on: str) -> List[int]:
+    """The documented loss mask: 1 from after ``<|start|>assistant`` to the end token of each
+    assistant message (with "last": only those after the last non-assistant message)."""
+    starts = [i for i, t in enumerate(tokens) if t == START]  # content never holds <|start|>
+    assert len(starts) == len(kept)
+    first = 0
+    if train_on == "last":
+        first = max((j + 1 for j, m in enumerate(msgs) if m.author.role is not Role.ASSISTANT), default=0)
+    mask: List[int] = []
+    for j, lo, hi in zip(kept, starts, starts[1:] + [len(tokens)]):
+        if msgs[j].author.role is Role.ASSISTANT and j >= first:
+            assert tokens[lo + 1] == ENC.encode_ordinary("assistant")[0]
+            mask += [0, 0] + [1] * (hi - lo - 2)
+        else:
+            mask += [0] * (hi - lo)
+    return mask
+
+
+@examples(80)
+@given(
+    st.lists(st.one_of(channel_heavy, any_messages), min_size=1, max_size=6),
+    st.sampled_from(["all", "last"]),
+    st.booleans(),
+)
+def test_training_mask(msgs: List[Message], train_on: str, drop: bool) -> None:
+    conv = Conversation.from_messages(msgs)
+    config = None if drop else NO_DROP
+    tokens, mask = ENC.render_conversation_for_training_with_mask(conv, config, train_on=train_on)
+    assert tokens == ENC.render_conversation_for_training(conv, config)
+    kept_msgs = dropped_by_default(msgs) if drop else msgs
+    kept = [j for j, m in enumerate(msgs) if any(m is k for k in kept_msgs)]
+    assert mask == expected_mask(msgs, tokens, kept, train_on)
+    # the batch versions (texts encoded in parallel threads) give the same
+    convs = [conv, Conversation.from_messages(msgs[::-1])]
+    assert ENC.render_conversations_for_training_with_mask(convs, config, train_on=train_on, num_threads=2) == [
+        ENC.render_conversation_for_training_with_mask(c, config, train_on=train_on) for c in convs]
+    assert ENC.render_conversations_for_training(convs, config, num_threads=2) == [
+        ENC.render_conversation_for_training(c, config) for c in convs]
+    assert ENC.render_conversations_for_completion(convs, Role.ASSISTANT, config, num_threads=2) == [
+        ENC.render_conversation_for_completion(c, Role.ASSISTANT, config) for c in convs]
+
+
 # -- encode / decode ---------------------------------------------------------------------
 
 _SPECIAL_RE = re.compile("|".join(re.escape(s) for s in sorted(SPECIAL_STRINGS, key=len, reverse=True)))
@@ -439,6 +487,16 @@ def test_default_encode_rejects_exactly_special_strings(text: str) -> None:
     # (disallowed_special=() because every distinct disallowed set costs a regex compile)
     tokens = ENC.encode(text, allowed_special=present, disallowed_special=())
     assert tokens == ENC.encode(text, allowed_special="all")
+
+
+@examples(100)
+@given(st.lists(specialful_texts, max_size=6), st.sampled_from([1, 2, 8]))
+def test_batches_equal_single_calls(batch: List[str], threads: int) -> None:
+    assert ENC.encode_batch(batch, num_threads=threads, disallowed_special=()) == [ENC.encode_ordinary(t) for t in batch]
+    assert ENC.encode_batch(batch, num_threads=threads, allowed_special="all") == [
+        ENC.encode(t, allowed_special="all") for t in batch]
+    lists = [ENC.encode(t, allowed_special="all") for t in batch]
+    assert ENC.decode_batch(lists, num_threads=threads) == batch
 
 
 @examples(150)
