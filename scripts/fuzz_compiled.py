@@ -401,6 +401,7 @@ def case_abuse(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], None]]:
                                 "{'<|x|>': 'y'}", "{1: 2}"])
     small = ctx.small[rng.randrange(len(ctx.small))]
     text = random_text(rng)
+    role = rng.choice(ctx.roles)
 
     def views(p: Any) -> None:
         for name in PARSER_VIEWS:
@@ -408,7 +409,7 @@ def case_abuse(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], None]]:
 
     def check() -> None:
         if kind == "tamper":
-            p = ctx.CCore(ctx.comp, rng.choice(ctx.roles), True)
+            p = ctx.CCore(ctx.comp, role, True)
             for t in prefix:
                 outcome(lambda: p.process(t))
             for attr, junk in edits:
@@ -444,7 +445,7 @@ def case_abuse(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], None]]:
                          lambda: t.decode_bytes([0, 1, 2]), lambda: t.is_special_token(300)):
                 outcome(call)
 
-    return (f"kind={kind} prefix={prefix} edits={edits} after={after} specials={specials_junk}\n"
+    return (f"kind={kind} role={role} prefix={prefix} edits={edits} after={after} specials={specials_junk}\n"
             f"text={text!r}"), check
 
 
