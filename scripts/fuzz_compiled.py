@@ -234,11 +234,17 @@ class Ctx:
         specials = harmony_special_tokens()
         self.pure = tokenizer.CoreBPE(ranks, specials)
         self.comp = _tokenizer.CoreBPE(ranks, specials)
+        # the misuse target's own tokenizer: the parsers' text caches are per tokenizer, and
+        # a tampered parser may write junk into them
+        self.abuse_tok = _tokenizer.CoreBPE(ranks, specials)
         self.tokenizer_mod = tokenizer
         self.compiled_tokenizer_mod = _tokenizer
         self.parse = parse
         self.PyCore = parse._PyParserCore
         self.CCore = _parser.ParserCore
+        import inspect
+
+        self.has_recover = "recover" in inspect.signature(parse._PyParserCore.__init__).parameters
         self.split = regex.compile(pin_pattern(O200K_PATTERN)).findall
         from openai_harmony.chat import Role
 
@@ -382,9 +388,10 @@ def case_small_vocab(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], No
 
 
 PARSER_ATTRS = ["_tok", "_strict", "_next_role", "_tokens", "_messages", "_state", "_header_tokens", "_header",
-                "_pieces", "_delta", "_utoks", "_ubytes", "_pending", "_cache", "_ct", "_ct_n", "_text", "_text_n"]
+                "_pieces", "_delta", "_utoks", "_ubytes", "_pending", "_cache", "_ct", "_ct_n", "_text", "_text_n",
+                "_recover", "_issues", "_spans", "_seg"]
 PARSER_VIEWS = ["current_content", "current_role", "current_content_type", "last_content_delta", "messages",
-                "tokens", "state_data", "state", "current_recipient", "current_channel"]
+                "tokens", "state_data", "state", "current_recipient", "current_channel", "errors", "spans"]
 JUNK = ["None", "0", "1", "2", "3", "-1", "2**31", "2**63", "[]", "{}", "b''", "''", "()", "(1, 2, 3)", "('x',) * 5",
         "True", "[200006]", "{5: 'x'}", "b'\\xff'", "'\\ud800'"]
 
@@ -402,6 +409,7 @@ def case_abuse(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], None]]:
     small = ctx.small[rng.randrange(len(ctx.small))]
     text = random_text(rng)
     role = rng.choice(ctx.roles)
+    recover = ctx.has_recover and rng.random() < 0.5
 
     def views(p: Any) -> None:
         for name in PARSER_VIEWS:
@@ -409,7 +417,7 @@ def case_abuse(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], None]]:
 
     def check() -> None:
         if kind == "tamper":
-            p = ctx.CCore(ctx.comp, role, True)
+            p = ctx.CCore(ctx.abuse_tok, role, True, recover) if recover else ctx.CCore(ctx.abuse_tok, role, True)
             for t in prefix:
                 outcome(lambda: p.process(t))
             for attr, junk in edits:
@@ -445,7 +453,7 @@ def case_abuse(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], None]]:
                          lambda: t.decode_bytes([0, 1, 2]), lambda: t.is_special_token(300)):
                 outcome(call)
 
-    return (f"kind={kind} role={role} prefix={prefix} edits={edits} after={after} specials={specials_junk}\n"
+    return (f"kind={kind} role={role} recover={recover} prefix={prefix} edits={edits} after={after} specials={specials_junk}\n"
             f"text={text!r}"), check
 
 
@@ -562,7 +570,8 @@ def parser_view(p: Any) -> Tuple:
     return tuple(outcome(f) for f in (
         lambda: p.state, lambda: p.state_data, lambda: p.current_role, lambda: p.current_channel,
         lambda: p.current_recipient, lambda: p.current_content_type, lambda: p.current_content,
-        lambda: p.last_content_delta, msgs, lambda: [(type(t), t) for t in p.tokens]))
+        lambda: p.last_content_delta, msgs, lambda: [(type(t), t) for t in p.tokens],
+        lambda: getattr(p, "errors", None), lambda: getattr(p, "spans", None)))
 
 
 def case_parser(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], None]]:
@@ -570,11 +579,16 @@ def case_parser(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], None]]:
     specs = random_stream(rng, ctx, mutating)
     role = rng.choice(ctx.roles)
     strict = rng.random() < 0.6
+    # the recovering mode (an addition of this package), where the cores have it
+    recover = ctx.has_recover and rng.random() < 0.35
+
+    def make(core: Any, tok: Any) -> Any:
+        return core(tok, role, strict, recover) if recover else core(tok, role, strict)
 
     def check() -> None:
         # reference: pure core on the pure tokenizer; tested: compiled core, compiled tokenizer
-        ref = ctx.PyCore(ctx.pure, role, strict)
-        got = ctx.CCore(ctx.comp, role, strict)
+        ref = make(ctx.PyCore, ctx.pure)
+        got = make(ctx.CCore, ctx.comp)
         if not mutating:
             for i, spec in enumerate(specs):
                 a = outcome(lambda: ref.process(build_value(spec, None)) is ref)
@@ -585,8 +599,8 @@ def case_parser(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], None]]:
             same("state after eos", parser_view(ref), parser_view(got))
         # batch: feed() a fresh list, then EOS
         for container in ("list", "tuple"):
-            ref = ctx.PyCore(ctx.pure, role, strict)
-            got = ctx.CCore(ctx.comp, role, strict)
+            ref = make(ctx.PyCore, ctx.pure)
+            got = make(ctx.CCore, ctx.comp)
             a = outcome(lambda: (ref.feed(build_tokens(specs, container)), ref.process_eos()) and None)
             b = outcome(lambda: (got.feed(build_tokens(specs, container)), got.process_eos()) and None)
             if mutating:
@@ -595,7 +609,7 @@ def case_parser(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], None]]:
             same(f"feed({container})", a, b)
             same(f"state after feed({container})", parser_view(ref), parser_view(got))
 
-    return f"stream={specs!r}\nrole={role} strict={strict} mutating={mutating}", check
+    return f"stream={specs!r}\nrole={role} strict={strict} recover={recover} mutating={mutating}", check
 
 
 CASES: List[Tuple[str, Callable[[random.Random, Ctx], Tuple[str, Callable[[], None]]]]] = [
