@@ -265,6 +265,25 @@ def parse(tokens: List[int], role: Optional[Role] = None, strict: bool = True) -
     return ENC.parse_messages_from_completion_tokens(tokens, role, strict=strict)
 
 
+def check_tiling(spans: List[Any], n_tokens: int, n_messages: int) -> None:
+    """Spans tile the tokens in order; each message has exactly one span, in order."""
+    assert [s.start for s in spans[1:]] == [s.end for s in spans[:-1]]
+    assert (spans[0].start, spans[-1].end) == (0, n_tokens) if spans else n_tokens == 0
+    assert all(s.start < s.end for s in spans)
+    assert [s.message for s in spans if s.message is not None] == list(range(n_messages))
+
+
+def check_recovered(tokens: List[int], role: Optional[Role], expected: List[Message]) -> None:
+    """On a well-formed stream the recovering parser gives strict mode's messages, no errors,
+    and one span per message from its <|start|> (or the stream's start) to its stop token."""
+    rec = ENC.parse_messages_from_completion_tokens(tokens, role, recover=True)
+    assert list(rec) == expected
+    assert rec.errors == []
+    check_tiling(rec.spans, len(tokens), len(expected))
+    assert all(tokens[s.end - 1] in (END, CALL, RETURN) for s in rec.spans)
+    assert all(tokens[s.start] == START for s in rec.spans[1 if role is not None else 0:])
+
+
 # -- render -> parse -------------------------------------------------------------------
 
 
@@ -275,6 +294,7 @@ def test_text_conversation_round_trips(msgs: List[Message]) -> None:
     expected = [expected_message(m) for m in msgs]
     assert parse(tokens) == expected
     assert parse(tokens, strict=False) == expected
+    check_recovered(tokens, None, expected)
     # for training, a final assistant message ends in <|return|> instead: same messages
     assert parse(ENC.render_conversation_for_training(Conversation.from_messages(msgs), NO_DROP)) == expected
 
@@ -337,6 +357,7 @@ def test_completion_after_prompt_round_trips(prompt_msgs: List[Message], complet
     expected = [expected_message(m) for m in completion]
     assert parse(rest, Role.ASSISTANT) == expected
     assert parse(rest, Role.ASSISTANT, strict=False) == expected
+    check_recovered(rest, Role.ASSISTANT, expected)
     # the model stops at its first stop token: that prefix parses to the first message
     first_stop = next(i for i, t in enumerate(rest) if t in (END, CALL, RETURN))
     assert parse(rest[: first_stop + 1], Role.ASSISTANT) == expected[:1]
@@ -673,3 +694,15 @@ def test_parsing_random_tokens(tokens: List[int], role: Optional[Role], strict: 
         assert batch == ("ok", parser.messages)
         for m in batch[1]:
             assert len(m.content) == 1 and type(m.content[0]) is TextContent
+    # recovering mode: never raises on u32 ids, keeps every token (spans tile the stream),
+    # and streaming gives what the batch function gives
+    rec = ENC.parse_messages_from_completion_tokens(tokens, role, strict=strict, recover=True)
+    check_tiling(rec.spans, len(tokens), len(rec))
+    assert all(0 <= e.position <= len(tokens) and (e.message is None or e.message < len(rec)) for e in rec.errors)
+    streaming = StreamableParser(ENC, role, strict=strict, recover=True)
+    for token in tokens:
+        streaming.process(token)
+    streaming.process_eos()
+    assert (streaming.messages, streaming.errors, streaming.spans) == (list(rec), rec.errors, rec.spans)
+    if batch[0] == "HarmonyError":
+        assert rec.errors  # what strict/non-strict parsing rejects is reported
