@@ -563,12 +563,14 @@ u32_ids = st.one_of(in_vocab, in_vocab, in_vocab, st.integers(VOCAB_SIZE, U32 - 
 any_ints = st.one_of(u32_ids, u32_ids, u32_ids, st.integers(-(2**70), -1), st.integers(U32, 2**70))
 
 
-def conversion_error(tokens: List[int]) -> Optional[str]:
-    """The OverflowError message the official bindings give for the first non-u32 item."""
+def conversion_error(tokens: List[int], arg: str = "tokens") -> Optional[str]:
+    """The OverflowError message for the first non-u32 item: the official bindings' text,
+    after the argument's name (a deliberate addition, see the README's argument errors)."""
     for t in tokens:
         if t < 0 or t >= U32:
-            return "Python int too large to convert to C long" if t < -I64 or t >= I64 else \
+            text = "Python int too large to convert to C long" if t < -I64 or t >= I64 else \
                 "out of range integral type conversion attempted"
+            return f"argument '{arg}': {text}"
     return None
 
 
@@ -669,8 +671,9 @@ def test_parsing_random_tokens(tokens: List[int], role: Optional[Role], strict: 
             if 0 <= token < U32:
                 outcome(lambda: parser.process(token))
             else:
-                with pytest.raises(OverflowError):
+                with pytest.raises(OverflowError) as info:
                     parser.process(token)
+                assert str(info.value) == conversion_error([token], "token")
                 assert (parser.tokens, parser.state_data) == before
         return
     batch = outcome(lambda: parse(tokens, role, strict))
