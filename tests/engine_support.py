@@ -74,3 +74,22 @@ def backend_and_shared_encoding(enc: HarmonyEncoding) -> Tuple[str, bool]:
 def render_with_mask(enc: HarmonyEncoding, line: str, train_on: str) -> Tuple[List[int], List[int]]:
     """One conversation line rendered for training with its mask, in a worker."""
     return enc.render_conversation_for_training_with_mask(Conversation.from_json(line), train_on=train_on)
+
+
+class TrainingExamples:
+    """A map-style dataset (PyTorch protocol) of JSONL conversation lines -> (input_ids, mask).
+
+    It holds the encoding itself, so DataLoader workers receive it by pickle (by name).
+    """
+
+    def __init__(self, enc: HarmonyEncoding, lines: List[str], train_on: str = "all") -> None:
+        self.enc, self.lines, self.train_on = enc, lines, train_on
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, i: int) -> Tuple[List[int], List[int], str, bool]:
+        import openai_harmony
+
+        tokens, mask = render_with_mask(self.enc, self.lines[i], self.train_on)
+        return tokens, mask, openai_harmony.BACKEND, self.enc is load_harmony_encoding(self.enc.name)
