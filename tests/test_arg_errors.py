@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 import pytest
 
@@ -229,6 +230,13 @@ def test_golden_covers_cases():
     assert set(DELIBERATE) <= set(GOLDEN)
 
 
+def _interpreter_neutral(message: str) -> str:
+    # Some texts come from Python itself, recorded on 3.11; 3.9 and 3.10 say less.
+    if sys.version_info < (3, 11) and message.endswith("string indices must be integers"):
+        return message + ", not 'str'"
+    return message
+
+
 @pytest.mark.parametrize("case_id,name,expr", CASES, ids=[c[0] for c in CASES])
 def test_official_call(case_id, name, expr, env):
     official = GOLDEN[case_id]
@@ -237,7 +245,7 @@ def test_official_call(case_id, name, expr, env):
         assert exc is None
         return
     assert exc is not None, "no error raised"
-    got = (type(exc).__name__, str(exc))
+    got = (type(exc).__name__, _interpreter_neutral(str(exc)))
     if case_id in DELIBERATE:
         assert got == DELIBERATE[case_id]
         # Still catchable as what the official raises.
