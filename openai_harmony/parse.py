@@ -88,12 +88,13 @@ def _as_token_list(tokens: List[Any]) -> List[int]:
     return [t if type(t) is int and 0 <= t < _U32_LIMIT else check_token(t, "tokens") for t in tokens]
 
 
-def _check_strict(strict: Any) -> bool:
-    if strict is None:
-        return True
-    if strict is True or strict is False:
-        return strict
-    raise TypeError(f"argument 'strict': '{type(strict).__name__}' object cannot be converted to 'PyBool'")
+def _bool_arg(value: Any, name: str, default: bool) -> bool:
+    # As the bindings convert an Option<bool>: None means the default, nothing else but a bool.
+    if value is None:
+        return default
+    if value is True or value is False:
+        return value
+    raise TypeError(f"argument '{name}': '{type(value).__name__}' object cannot be converted to 'PyBool'")
 
 
 def _role_arg(role: Any) -> Optional[str]:
@@ -798,14 +799,6 @@ _ParserCore: Any = _compiled.ParserCore if _compiled is not None else _PyParserC
 PARSER_BACKEND = "cython" if _compiled is not None else "python"
 
 
-def _check_recover(recover: Any) -> bool:
-    if recover is None:
-        return False
-    if recover is True or recover is False:
-        return recover
-    raise TypeError(f"argument 'recover': '{type(recover).__name__}' object cannot be converted to 'PyBool'")
-
-
 class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
     """Incremental parser over completion tokens (feed with ``process``).
 
@@ -843,8 +836,8 @@ class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
             tokenizer = encoding._tokenizer
         except AttributeError:
             raise expected("encoding", "HarmonyEncoding", encoding) from None
-        strict = _check_strict(strict)
-        recover = _check_recover(recover)
+        strict = _bool_arg(strict, "strict", True)
+        recover = _bool_arg(recover, "recover", False)
         _ParserCore.__init__(self, tokenizer, _resolve_role(role_str), strict, recover)
 
 
@@ -864,8 +857,8 @@ def parse_messages_from_completion_tokens(
         raise named(exc, "tokens") from None
     role_str = _role_arg(role)
     toks = _as_token_list(toks)
-    strict = _check_strict(strict)
-    recover = _check_recover(recover)
+    strict = _bool_arg(strict, "strict", True)
+    recover = _bool_arg(recover, "recover", False)
     parser = _ParserCore(tokenizer, _resolve_role(role_str), strict, recover)
     parser.feed(toks)
     parser.process_eos()
