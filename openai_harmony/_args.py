@@ -12,7 +12,7 @@ boundary and call :func:`named` / :func:`expected`.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, FrozenSet, Optional
 
 __all__ = [
     "ArgumentAttributeError",
@@ -21,6 +21,8 @@ __all__ = [
     "ArgumentNotImplementedError",
     "ArgumentOverflowError",
     "expected",
+    "frozen",
+    "listed",
     "named",
     "type_name",
 ]
@@ -88,6 +90,24 @@ def named(exc: BaseException, argname: str) -> BaseException:
     if text.startswith("argument '"):  # already named (by an inner call)
         return exc
     return cls(f"argument '{argname}': {text}")
+
+
+def listed(value: Any, argname: str) -> list:
+    """``list(value)``; a non-iterable raises TypeError naming the argument."""
+    try:
+        return list(value)
+    except TypeError as exc:
+        raise named(exc, argname) from None
+
+
+def frozen(value: Any, argname: str) -> FrozenSet[Any]:
+    """``value`` as a frozenset; a non-iterable (or unhashable item) raises TypeError naming it."""
+    if isinstance(value, frozenset):
+        return value
+    try:
+        return frozenset(value)
+    except TypeError as exc:
+        raise named(exc, argname) from None
 
 
 def expected(argname: str, what: str, value: Any, cls: type = ArgumentAttributeError) -> BaseException:

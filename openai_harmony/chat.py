@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
-from ._args import expected, named
+from ._args import expected, listed, named
 
 __all__ = [
     "ValidationError",
@@ -39,13 +39,6 @@ __all__ = [
 
 class ValidationError(TypeError, ValueError):
     """Invalid constructor argument; a ValueError like pydantic's, and a TypeError too."""
-
-
-def _listed(value: Any, argname: str) -> list:
-    try:
-        return list(value)
-    except TypeError as exc:
-        raise named(exc, argname) from None
 
 
 def _mapping(value: Any, argname: str) -> Mapping[str, Any]:
@@ -673,7 +666,7 @@ class DeveloperContent(Content):
     def with_function_tools(self, tools: Sequence[ToolDescription]) -> "DeveloperContent":
         """Set the ``functions`` namespace to ``tools`` (mutates and returns self)."""
         return self.with_tools(
-            ToolNamespaceConfig(name="functions", description=None, tools=_listed(tools, "tools"))
+            ToolNamespaceConfig(name="functions", description=None, tools=listed(tools, "tools"))
         )
 
     def to_dict(self) -> dict:
@@ -797,7 +790,7 @@ class Message(_Model):
     @classmethod
     def from_role_and_contents(cls, role: Role, contents: Sequence[Content]) -> "Message":
         """Message from a role and a list of contents."""
-        return cls(author=Author(role=role), content=_listed(contents, "contents"))
+        return cls(author=Author(role=role), content=listed(contents, "contents"))
 
     def adding_content(self, content: Union[str, Content]) -> "Message":
         """Append a content (a str becomes TextContent); mutates and returns self."""
@@ -895,7 +888,7 @@ class Conversation(_Model):
     @classmethod
     def from_messages(cls, messages: Sequence[Message]) -> "Conversation":
         """Conversation from a sequence of messages."""
-        return cls(messages=_listed(messages, "messages"))
+        return cls(messages=listed(messages, "messages"))
 
     def __iter__(self) -> Iterator[Message]:
         return iter(self.messages)

@@ -29,7 +29,7 @@ from typing import (
 
 import regex
 
-from ._args import named
+from ._args import frozen, listed, named
 from ._backend import CoreBPE
 from .errors import HarmonyError
 from .load import harmony_special_tokens, load_mergeable_ranks
@@ -145,16 +145,16 @@ class HarmonyEncoding:
             if isinstance(allowed_special, (set, frozenset)) and not allowed_special:
                 disallowed_special = self._all_specials  # the default call: no set algebra
             else:
-                disallowed_special = self.special_tokens_set - _as_set(allowed_special, "allowed_special")
+                disallowed_special = self.special_tokens_set - frozen(allowed_special, "allowed_special")
         if disallowed_special:
             # Every special token starts with "<|": text without it cannot contain one.
             if not (disallowed_special is self._all_specials and isinstance(text, str) and "<|" not in text):
-                found = self._find_disallowed(text, _as_set(disallowed_special, "disallowed_special"))
+                found = self._find_disallowed(text, frozen(disallowed_special, "disallowed_special"))
                 if found is not None:
                     raise _disallowed_special_error(found)
         # Materialised here, as the official wrapper does: an iterator already consumed by
         # the disallowed computation above then allows nothing, exactly as there.
-        allowed = specials if allowed_special is specials else _as_list(allowed_special, "allowed_special")
+        allowed = specials if allowed_special is specials else listed(allowed_special, "allowed_special")
         _check_text(text)
         if allowed is not specials:
             _check_allowed(allowed)
@@ -183,18 +183,18 @@ class HarmonyEncoding:
         _check_num_threads(num_threads)  # both backends (the pure one ignores the value)
         if isinstance(texts, str):
             raise TypeError("argument 'texts': expected a sequence of strings, not a single string")
-        texts = _as_list(texts, "texts")
+        texts = listed(texts, "texts")
         for text in texts:
             _check_text(text)
         if allowed_special == "all":
             allowed_special = self.special_tokens_set
         if disallowed_special == "all":
-            disallowed_special = self.special_tokens_set - _as_set(allowed_special, "allowed_special")
+            disallowed_special = self.special_tokens_set - frozen(allowed_special, "allowed_special")
         _check_allowed(allowed_special)
         if disallowed_special:
-            frozen = _as_set(disallowed_special, "disallowed_special")
+            disallowed = frozen(disallowed_special, "disallowed_special")
             for text in texts:
-                found = self._find_disallowed(text, frozen)
+                found = self._find_disallowed(text, disallowed)
                 if found is not None:
                     raise _disallowed_special_error(found)
         batch = getattr(self._tokenizer, "encode_batch", None)
@@ -210,7 +210,7 @@ class HarmonyEncoding:
     def decode(self, tokens: Sequence[int], errors: str = "replace") -> str:
         """Decode *tokens* to text; invalid UTF-8 is handled per *errors* (lossy by default)."""
         if not isinstance(tokens, list):
-            tokens = _as_list(tokens, "tokens")  # as the official wrapper does: b"ab" decodes ids 97, 98
+            tokens = listed(tokens, "tokens")  # as the official wrapper does: b"ab" decodes ids 97, 98
         data = self._tokenizer.decode_bytes(tokens)
         try:
             return data.decode("utf-8", errors=errors)
@@ -220,7 +220,7 @@ class HarmonyEncoding:
     def decode_utf8(self, tokens: Sequence[int]) -> str:
         """Decode *tokens* to text, raising ``HarmonyError`` on unknown ids or invalid UTF-8."""
         if not isinstance(tokens, list):
-            tokens = _as_list(tokens, "tokens")
+            tokens = listed(tokens, "tokens")
         return decode_utf8(self._tokenizer, tokens)
 
     def is_special_token(self, token: int) -> bool:
@@ -365,7 +365,7 @@ class HarmonyEncoding:
         _check_num_threads(num_threads)
         if isinstance(batch, (str, bytes)):
             raise TypeError(f"argument 'batch': expected a sequence of token lists, got {type(batch).__name__}")
-        return [self.decode(tokens, errors) for tokens in _as_list(batch, "batch")]
+        return [self.decode(tokens, errors) for tokens in listed(batch, "batch")]
 
     def _render_batch(self, conversations: Iterable[Any], num_threads: int, render_one: Callable[[Any], _T]) -> List[_T]:
         _check_num_threads(num_threads)
@@ -373,7 +373,7 @@ class HarmonyEncoding:
             raise TypeError(
                 f"argument 'conversations': expected an iterable of Conversation objects, got {type(conversations).__name__}"
             )
-        convs = _as_list(conversations, "conversations")
+        convs = listed(conversations, "conversations")
         batch = getattr(self._tokenizer, "encode_batch", None)
         if batch is None or num_threads == 1:
             return [render_one(c) for c in convs]
@@ -390,20 +390,6 @@ class HarmonyEncoding:
         # Pickled by name: unpickling returns the process's shared encoding, so workers
         # (multiprocessing, DataLoader, dataset engines) never ship the vocabulary.
         return (load_harmony_encoding, (self._name,))
-
-
-def _as_set(value: object, argname: str) -> FrozenSet:
-    try:
-        return value if isinstance(value, frozenset) else frozenset(value)  # type: ignore[arg-type]
-    except TypeError as exc:
-        raise named(exc, argname) from None
-
-
-def _as_list(value: object, argname: str) -> list:
-    try:
-        return list(value)  # type: ignore[call-overload]
-    except TypeError as exc:
-        raise named(exc, argname) from None
 
 
 def _check_text(text: object) -> None:

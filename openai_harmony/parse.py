@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from ._args import expected, named
+from ._args import expected, listed
 from ._backend import load_extension
 from .chat import Author, Message, Role, TextContent
 from ._rustfmt import rust_debug_str
@@ -851,10 +851,7 @@ def parse_messages_from_completion_tokens(
     ``RecoveredMessages`` (a list of the messages, with ``errors`` and ``spans``); see
     ``StreamableParser``.
     """
-    try:
-        toks = list(tokens)
-    except TypeError as exc:
-        raise named(exc, "tokens") from None
+    toks = listed(tokens, "tokens")
     role_str = _role_arg(role)
     toks = _as_token_list(toks)
     strict = _bool_arg(strict, "strict", True)

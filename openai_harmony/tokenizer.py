@@ -14,7 +14,7 @@ from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Mapping, O
 
 import regex
 
-from ._args import ArgumentOverflowError, named
+from ._args import ArgumentOverflowError, listed
 from ._unicode_pin import PinnedRegex, compile_pinned
 from ._rustfmt import utf8_error_text
 from .errors import HarmonyError
@@ -58,10 +58,7 @@ def as_token_list(tokens: Iterable[int], argname: str = "tokens") -> List[int]:
     """Check *tokens* the way the official bindings convert to ``Vec<u32>``; return them as ints."""
     if isinstance(tokens, (str, bytes)):
         raise TypeError(f"argument '{argname}': Can't extract `str` to `Vec`")
-    try:
-        out = list(tokens)
-    except TypeError as exc:
-        raise named(exc, argname) from None
+    out = listed(tokens, argname)
     # converted values: an __index__ object counts (and is reported) as its int
     return [check_token(t, argname) for t in out]
 
