@@ -337,8 +337,9 @@ class HarmonyEncoding:
         num_threads: int = 8,
     ) -> List[Tuple[List[int], List[int]]]:
         """``render_conversation_for_training_with_mask`` of each conversation, in one batch."""
-        if train_on != "all" and train_on != "last":
-            raise ValueError(f"train_on must be 'all' or 'last', got {train_on!r}")
+        from .render import check_train_on
+
+        check_train_on(train_on)  # before the batch, so an empty batch is checked too
         r = self._renderer
         return self._render_batch(
             conversations, num_threads, lambda c: r.render_conversation_for_training_with_mask(c, config, train_on)

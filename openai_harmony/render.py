@@ -43,7 +43,7 @@ from .schema import (
     schema_to_typescript,
 )
 
-__all__ = ["Renderer"]
+__all__ = ["Renderer", "check_train_on"]
 
 _CACHE_LIMIT = 1 << 14
 # Texts longer than this are encoded without caching (rarely repeated, costly to keep).
@@ -245,8 +245,7 @@ class Renderer:
         with ``train_on="last"`` those after the last non-assistant message), everything
         after the ``<|start|>assistant`` prefix, end token included.
         """
-        if train_on != "all" and train_on != "last":
-            raise ValueError(f"train_on must be 'all' or 'last', got {train_on!r}")
+        check_train_on(train_on)
         spans: List[Tuple[int, int]] = []
         messages, out = self._render_conv_messages(conversation, config, True, spans)
         first = 0
@@ -671,24 +670,29 @@ def _namespace_text(ns: ToolNamespaceConfig, decoded: bool = False) -> str:
 
 
 def _auto_drop(config: Any) -> bool:
-    if config is None:
-        return True
-    try:
-        value = config.auto_drop_analysis
-    except AttributeError:
-        raise expected("config", "RenderConversationConfig or None", config) from None
-    # The bindings extract a Python bool and fall back to True for anything else.
-    return value if type(value) is bool else True
+    return _bool_option(config, "auto_drop_analysis", "config", "RenderConversationConfig or None", True)
 
 
 def _fn_tools_option(options: Any) -> bool:
+    return _bool_option(options, "conversation_has_function_tools", "render_options", "RenderOptions or None", False)
+
+
+def _bool_option(options: Any, field: str, argname: str, what: str, default: bool) -> bool:
+    """A bool field of an optional config object, read as the official bindings read it."""
     if options is None:
-        return False
+        return default
     try:
-        value = options.conversation_has_function_tools
+        value = getattr(options, field)
     except AttributeError:
-        raise expected("render_options", "RenderOptions or None", options) from None
-    return value if type(value) is bool else False
+        raise expected(argname, what, options) from None
+    # The bindings extract a Python bool and fall back to the default for anything else.
+    return value if type(value) is bool else default
+
+
+def check_train_on(train_on: Any) -> None:
+    """Reject a ``train_on`` other than "all" or "last"."""
+    if train_on != "all" and train_on != "last":
+        raise ValueError(f"train_on must be 'all' or 'last', got {train_on!r}")
 
 
 def _serde_conversation(text: str) -> List[Message]:
