@@ -11,6 +11,7 @@ threads.
 
 import re
 import threading
+from types import MappingProxyType
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.list cimport PyList_New
@@ -23,7 +24,7 @@ from .errors import HarmonyError
 from ._unicode_pin import pin_pattern
 from .load import O200K_PATTERN
 # Argument checks are the error path only: one implementation, shared with the pure backend.
-from .tokenizer import as_token_list, check_token as _check_token
+from .tokenizer import as_token_list, check_token as _check_token, checked_vocabulary
 
 __all__ = ["CoreBPE"]
 
@@ -210,11 +211,15 @@ cdef class _Batch:
     cdef Py_ssize_t n
     cdef const oh_vocab *vocab
     cdef const oh_specials *specials
-    # the texts (owners of the UTF-8 buffers) and the objects owning vocab/specials, kept
-    # alive for as long as any worker thread can still hold this batch
-    cdef public object keep
+    # the texts (owners of the UTF-8 buffers: a tuple, which no callback can empty) and the
+    # objects owning vocab/specials, kept alive for as long as any worker thread can still
+    # hold this batch
+    cdef object keep
 
     def __cinit__(self, Py_ssize_t n):
+        # (n + 1) * the largest item must not overflow
+        if n < 0 or <size_t>n >= (<size_t>-1) // (2 * sizeof(oh_vec)):
+            raise ValueError(f"batch size {n} out of range")
         self.n = n
         self.texts = <const uint8_t **>calloc(n + 1, sizeof(uint8_t *))
         self.lens = <size_t *>calloc(n + 1, sizeof(size_t))
@@ -260,7 +265,14 @@ cdef class CoreBPE:
     cdef uint64_t *dec_off
     cdef uint8_t *dec_ok
     cdef Py_ssize_t dec_size
-    cdef public dict special_tokens
+    # __init__ started / completed: a failed __init__ (MemoryError) leaves a half-built
+    # object whose every method must refuse to run, and __init__ runs only once
+    cdef bint _started
+    cdef bint _initialized
+    cdef dict _specials
+    # the UTF-8 of each special token, owned (never the caller's objects' encode())
+    cdef dict _special_utf8
+    cdef object _specials_view
     cdef object _special_ids
     cdef dict _matchers
     cdef object _regex
@@ -268,7 +280,6 @@ cdef class CoreBPE:
     # every id as a ready int: building result lists then allocates nothing per token
     cdef tuple _ints
     cdef frozenset _special_keys
-    cdef object _special_keys_of
     cdef object _pattern_text
 
     def __cinit__(self, *args, **kwargs):
@@ -278,6 +289,8 @@ cdef class CoreBPE:
         self.dec_off = NULL
         self.dec_ok = NULL
         self.dec_size = 0
+        self._started = False
+        self._initialized = False
 
     def __dealloc__(self):
         free(self.vocab.data)
@@ -289,26 +302,24 @@ cdef class CoreBPE:
         free(self.dec_ok)
 
     def __init__(self, mergeable_ranks, special_tokens, pattern=O200K_PATTERN):
-        cdef Py_ssize_t n = len(mergeable_ranks), i, total = 0, size, tid
+        cdef Py_ssize_t n, i, total = 0, size, tid
         cdef uint64_t slots = 16, pos
         cdef const uint8_t *first
         cdef int rc
-        if self.vocab.data != NULL:
+        cdef bytes tok
+        if self._started:
             raise RuntimeError("CoreBPE is already initialized")
-        if n >= <Py_ssize_t>OH_NO_RANK:
-            raise ValueError("vocabulary too large")
-        ranks = list(mergeable_ranks)
+        self._started = True
+        # Owned copies of exact types (list of bytes, dict of str -> int, str): from here on
+        # no caller code runs, so sizes taken below stay true while the tables are filled.
+        ranks, specials, pattern = checked_vocabulary(mergeable_ranks, special_tokens, pattern)
+        n = len(ranks)
         for tok in ranks:
-            if type(tok) is not bytes:
-                tok = bytes(tok)
-            total += len(tok)
-        self.special_tokens = dict(special_tokens)
-        self._special_ids = frozenset(self.special_tokens.values())
-        for text, tid in self.special_tokens.items():
-            if not isinstance(text, str) or not text:
-                raise ValueError(f"invalid special token {text!r}")
-            if tid < 0 or tid >= U32_LIMIT:
-                raise ValueError(f"invalid special token id {tid!r}")
+            total += PyBytes_GET_SIZE(tok)
+        self._specials = specials
+        self._specials_view = MappingProxyType(specials)
+        self._special_ids = frozenset(specials.values())
+        self._special_keys = frozenset(specials)
 
         # rank table
         while slots < <uint64_t>(2 * n):
@@ -323,8 +334,6 @@ cdef class CoreBPE:
         pos = 0
         for i in range(n):
             tok = ranks[i]
-            if type(tok) is not bytes:
-                tok = bytes(tok)
             self.vocab.off[i] = pos
             memcpy(self.vocab.data + pos, PyBytes_AS_STRING(tok), PyBytes_GET_SIZE(tok))
             pos += PyBytes_GET_SIZE(tok)
@@ -349,8 +358,9 @@ cdef class CoreBPE:
                 self.vocab.pair_rank[(<uint32_t>first[0] << 8) | first[1]] = <uint32_t>i
 
         # decoder: ranks, then special tokens on top (as the pure backend's list does)
-        size = max(n, max(self.special_tokens.values(), default=-1) + 1)
-        special_bytes = {tid: text.encode("utf-8") for text, tid in self.special_tokens.items()}
+        size = max(n, max(specials.values(), default=-1) + 1)
+        self._special_utf8 = {text: text.encode("utf-8") for text in specials}
+        special_bytes = {tid: self._special_utf8[text] for text, tid in specials.items()}
         total = <Py_ssize_t>self.vocab.off[n] + sum(len(b) for b in special_bytes.values())
         self.dec_size = size
         self.dec_data = <uint8_t *>malloc(total + 1)
@@ -373,7 +383,8 @@ cdef class CoreBPE:
                 self.dec_ok[i] = 1
         self.dec_off[size] = pos
 
-        self._ints = tuple(range(size))
+        # (ids beyond it, e.g. a far-away special id, get a new int each time)
+        self._ints = tuple(range(min(size, n + 65536)))
         self._matchers = {}
         self._special_regex_cache = {}
         # The scanner implements exactly the o200k pattern (with the official tokenizer's
@@ -386,15 +397,23 @@ cdef class CoreBPE:
 
             self._regex = regex.compile(pattern)
         self._pattern_text = pattern
+        self._initialized = True
+
+    @property
+    def special_tokens(self):
+        """The special tokens, text to id (a read-only view)."""
+        self._ready()
+        return self._specials_view
 
     def __reduce__(self):
+        self._ready()
         ranks = [PyBytes_FromStringAndSize(<const char *>self.vocab.data + self.vocab.off[i],
                                           <Py_ssize_t>(self.vocab.off[i + 1] - self.vocab.off[i]))
                  for i in range(self.vocab.n_tokens)]
-        return (CoreBPE, (ranks, dict(self.special_tokens), self._pattern_text))
+        return (CoreBPE, (ranks, dict(self._specials), self._pattern_text))
 
-    cdef int _ready(self) except -1:
-        if self.vocab.slots == NULL or self.dec_off == NULL:
+    cdef inline int _ready(self) except -1:
+        if not self._initialized:
             raise RuntimeError("CoreBPE is not initialized")
         return 0
 
@@ -474,7 +493,7 @@ cdef class CoreBPE:
         cdef _Specials m = self._matchers.get(allowed)
         if m is None:
             m = _Specials()
-            m.build([(s.encode("utf-8"), self.special_tokens[s]) for s in allowed])
+            m.build([(self._special_utf8[s], self._specials[s]) for s in allowed])
             if len(self._matchers) > 64:
                 self._matchers.clear()
             self._matchers[allowed] = m
@@ -483,11 +502,9 @@ cdef class CoreBPE:
     cdef object _allowed(self, allowed_special):
         # Same result and errors as frozenset(s for s in allowed_special if s in specials),
         # in C set operations: the "all specials" case comes as a 1091-item list each call.
+        # (the special tokens are fixed at construction)
         cdef frozenset keys = self._special_keys
-        if keys is None or self._special_keys_of is not self.special_tokens or len(keys) != len(self.special_tokens):
-            keys = self._special_keys = frozenset(self.special_tokens)
-            self._special_keys_of = self.special_tokens
-        if allowed_special is self.special_tokens:
+        if allowed_special is self._specials_view:
             # "all special tokens" without building a set per call (frozensets cache
             # their hash, so the matcher lookup is O(1) too)
             return keys
@@ -543,7 +560,7 @@ cdef class CoreBPE:
         start = 0
         for mt in pat.finditer(text):
             self._encode_pieces_regex(text[start : mt.start()], out, err)
-            oh_vec_push_checked(out, self.special_tokens[mt.group()])
+            oh_vec_push_checked(out, self._specials[mt.group()])
             start = mt.end()
         self._encode_pieces_regex(text[start:], out, err)
         return 0
@@ -551,11 +568,19 @@ cdef class CoreBPE:
     def encode_batch(self, texts, allowed_special=frozenset(), num_threads=8):
         """Encode each of *texts* like ``encode``; large batches run in parallel threads."""
         self._ready()
-        texts = list(texts)
-        cdef Py_ssize_t n = len(texts), i, t, nthreads
+        cdef Py_ssize_t n, i, t, nthreads
+        # Every argument is converted before any UTF-8 pointer is taken: the conversions
+        # run caller code (__index__, __iter__, __hash__), which could free the texts.
+        try:
+            threads = int(num_threads)
+        except (TypeError, ValueError):
+            raise TypeError(f"num_threads must be an integer, got {type(num_threads).__name__}") from None
+        nthreads = max(1, min(threads, 1 << 30))
         cdef frozenset allowed = self._allowed(allowed_special)
+        cdef tuple owned = tuple(texts)
+        n = len(owned)
         if self._regex is not None:
-            return [self.encode(x, allowed) for x in texts]
+            return [self.encode(x, allowed) for x in owned]
         cdef _Batch batch = _Batch(n)
         cdef Py_ssize_t blen = 0
         cdef size_t total = 0
@@ -564,15 +589,11 @@ cdef class CoreBPE:
         if allowed:
             m = self._matcher(allowed)
             batch.specials = &m.m
-        batch.keep = (texts, self, m)
+        batch.keep = (owned, self, m)
         for i in range(n):
-            batch.texts[i] = self._text_utf8(texts[i], &blen, m)
+            batch.texts[i] = self._text_utf8(owned[i], &blen, m)
             batch.lens[i] = <size_t>blen
             total += <size_t>blen
-        try:
-            nthreads = max(1, int(num_threads))
-        except (TypeError, ValueError):
-            raise TypeError(f"num_threads must be an integer, got {type(num_threads).__name__}") from None
         nthreads = min(nthreads, n, <Py_ssize_t>(total // BATCH_BYTES_PER_THREAD) + 1)
         if nthreads <= 1:
             batch.run(0, n)
@@ -638,6 +659,7 @@ cdef class CoreBPE:
 
     def decode_bytes(self, tokens):
         """Concatenate the bytes of *tokens*; unknown ids raise ``HarmonyError``."""
+        self._ready()
         if not isinstance(tokens, list):
             tokens = as_token_list(tokens)
         if not tokens:
@@ -662,6 +684,7 @@ cdef class CoreBPE:
         cdef long long v
         cdef int overflow = 0
         cdef uint64_t a
+        self._ready()
         if PyLong_CheckExact(<PyObject *>token):
             v = PyLong_AsLongLongAndOverflow(<PyObject *>token, &overflow)
             if not overflow and 0 <= v < self.dec_size and self.dec_ok[v]:
@@ -674,6 +697,7 @@ cdef class CoreBPE:
 
     def is_special_token(self, token):
         """Return whether *token* is one of the special token ids."""
+        self._ready()
         if type(token) is not int or token < 0 or token >= U32_LIMIT:
             token = _check_token(token)
         return token in self._special_ids

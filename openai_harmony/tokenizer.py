@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import heapq
 import operator
-from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence
+from types import MappingProxyType
+from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
 import regex
 
-from ._args import ArgumentOverflowError, listed
+from ._args import ArgumentOverflowError, listed, named, type_name
 from ._unicode_pin import PinnedRegex, compile_pinned
 from ._rustfmt import utf8_error_text
 from .errors import HarmonyError
 from .load import O200K_PATTERN
 
-__all__ = ["CoreBPE", "as_token_list", "check_token", "decode_utf8"]
+__all__ = ["CoreBPE", "as_token_list", "check_token", "checked_vocabulary", "decode_utf8"]
 
 _NO_RANK = 1 << 62
 # Pieces at least this long are merged with a heap: the simple rescan is O(n^2), which a
@@ -63,6 +64,52 @@ def as_token_list(tokens: Iterable[int], argname: str = "tokens") -> List[int]:
     return [check_token(t, argname) for t in out]
 
 
+def checked_vocabulary(
+    mergeable_ranks: Iterable[bytes], special_tokens: Mapping[str, int], pattern: str
+) -> Tuple[List[bytes], Dict[str, int], str]:
+    """Validate a tokenizer's arguments (both backends); return owned copies of exact types.
+
+    Each argument is read exactly once, so lying objects (a ``__len__`` that disagrees with
+    iteration, a bytearray grown by a callback, a mapping that changes) cannot make the
+    copies disagree with what was checked: the compiled backend sizes its C tables from them.
+    """
+    ranks = listed(mergeable_ranks, "mergeable_ranks")
+    for i, tok in enumerate(ranks):
+        if type(tok) is not bytes:
+            if not isinstance(tok, (bytes, bytearray, memoryview)):
+                raise TypeError(f"argument 'mergeable_ranks': item {i} is {type_name(tok)}, not bytes")
+            # through the buffer: a bytes subclass's __bytes__ is not consulted
+            ranks[i] = bytes(memoryview(tok))
+    if len(ranks) >= _U32_LIMIT - 1:  # the compiled backend's "no rank" marker is 2**32-1
+        raise ValueError("argument 'mergeable_ranks': vocabulary too large")
+    try:
+        given = dict(special_tokens)
+    except (TypeError, ValueError) as exc:
+        raise named(exc, "special_tokens") from None
+    specials: Dict[str, int] = {}
+    for text, tid in given.items():
+        if not isinstance(text, str):
+            raise TypeError(f"argument 'special_tokens': key {text!r} is {type_name(text)}, not str")
+        text = str.__str__(text)  # an exact str (a subclass could override encode, __eq__...)
+        if not text:
+            # a zero-length special would match everywhere without advancing
+            raise ValueError("argument 'special_tokens': a special token cannot be empty")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"argument 'special_tokens': {text!r} is not encodable as UTF-8 (lone surrogate)") from None
+        try:
+            value = int(operator.index(tid))
+        except TypeError:
+            raise TypeError(f"argument 'special_tokens': id of {text!r} is {type_name(tid)}, not int") from None
+        if not 0 <= value < _U32_LIMIT:
+            raise ValueError(f"argument 'special_tokens': id {value} of {text!r} is outside 0..2**32-1")
+        specials[text] = value
+    if not isinstance(pattern, str):
+        raise TypeError(f"argument 'pattern': expected str, got {type_name(pattern)}")
+    return ranks, specials, str.__str__(pattern)
+
+
 def decode_utf8(tokenizer: "CoreBPE", tokens: List[int]) -> str:
     """Decode *tokens* with either backend's tokenizer; ``HarmonyError`` as the official says it."""
     try:
@@ -90,10 +137,11 @@ class CoreBPE:
 
     def __init__(
         self,
-        mergeable_ranks: Sequence[bytes],
+        mergeable_ranks: Iterable[bytes],
         special_tokens: Mapping[str, int],
         pattern: str = O200K_PATTERN,
     ) -> None:
+        mergeable_ranks, specials, pattern = checked_vocabulary(mergeable_ranks, special_tokens, pattern)
         self._encoder: Dict[bytes, int] = {tok: rank for rank, tok in enumerate(mergeable_ranks)}
         if len(self._encoder) != len(mergeable_ranks):
             raise HarmonyError("vocabulary has duplicate tokens")
@@ -105,16 +153,19 @@ class CoreBPE:
                 self._str_encoder[tok.decode("utf-8")] = rank
             except UnicodeDecodeError:
                 pass
-        self.special_tokens: Dict[str, int] = dict(special_tokens)
-        self._special_ids = frozenset(self.special_tokens.values())
         # A list indexed by id: indexing rejects floats (as the bindings do) and huge ids; a
         # negative id would wrap around, so decode_bytes checks the minimum separately.
-        size = max(len(mergeable_ranks), max(self.special_tokens.values(), default=-1) + 1)
+        size = max(len(mergeable_ranks), max(specials.values(), default=-1) + 1)
         decoder: List[Optional[bytes]] = [None] * size
         decoder[: len(mergeable_ranks)] = mergeable_ranks
-        for text, token_id in self.special_tokens.items():
+        for text, token_id in specials.items():
             decoder[token_id] = text.encode("utf-8")
         self._decoder = decoder
+        # set after the decoder, whose size may raise MemoryError: a half-built object has none
+        self._specials = specials
+        # read-only: the matchers and the decoder are built from it once
+        self._specials_view: Mapping[str, int] = MappingProxyType(specials)
+        self._special_ids = frozenset(specials.values())
         # o200k with the official tokenizer's Unicode version (see _unicode_pin)
         self._pattern = compile_pinned(pattern)
         if isinstance(self._pattern, PinnedRegex):
@@ -125,6 +176,16 @@ class CoreBPE:
             self._pin_probe = None
         self._special_regex_cache: Dict[FrozenSet[str], "regex.Pattern[str]"] = {}
         self._piece_cache: Dict[str, List[int]] = {}
+        self._pattern_text = pattern
+
+    @property
+    def special_tokens(self) -> Mapping[str, int]:
+        """The special tokens, text to id (a read-only view)."""
+        return self._specials_view
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # the encoder was filled in rank order (a special id may override the decoder's entry)
+        return (CoreBPE, (list(self._encoder), dict(self._specials), self._pattern_text))
 
     # -- encoding ---------------------------------------------------------------
 
@@ -264,10 +325,10 @@ class CoreBPE:
         """Encode *text*, turning occurrences of the *allowed_special* strings into their ids."""
         if type(text) is not str:
             _check_str(text)
-        allowed = frozenset(s for s in allowed_special if s in self.special_tokens)
+        specials = self._specials
+        allowed = frozenset(s for s in allowed_special if s in specials)
         if not allowed:
             return self.encode_ordinary(text)
-        specials = self.special_tokens
         out: List[int] = []
         start = 0
         for m in self._special_regex(allowed).finditer(text):
