@@ -8,7 +8,11 @@ which way, special-token fragments and very long pieces (encoders, ``encode_batc
 o200k scanner); token lists with ids in and out of the vocabulary, negative and huge
 ints, floats, int subclasses, ``__index__`` objects that raise, return junk or mutate the
 list being read, odd containers (decoders); random Harmony token streams with split and
-invalid UTF-8 (parser cores, step by step and in batch).
+invalid UTF-8 (parser cores, step by step and in batch); ``CoreBPE`` constructor arguments
+that lie or change while they are read (a ``__len__`` that disagrees with iteration,
+bytearray tokens grown or emptied from the special-token mapping's callbacks, ``__bytes__``
+objects, str subclasses, ``__index__`` ids, junk keys, values and patterns), compared with
+the pure constructor (same error, or tokenizers that behave the same).
 
 The fuzzing runs in a child process, so a crash of the extension (a signal) is reported
 as a failure instead of killing the driver.  Every case is generated from (seed, case
@@ -246,6 +250,8 @@ class Ctx:
 
         self.has_recover = "recover" in inspect.signature(parse._PyParserCore.__init__).parameters
         self.split = regex.compile(pin_pattern(O200K_PATTERN)).findall
+        self.o200k_pattern = O200K_PATTERN
+        self.pinned_pattern = pin_pattern(O200K_PATTERN)
         from openai_harmony.chat import Role
 
         self.roles = [None, Role.USER, Role.ASSISTANT, Role.SYSTEM, Role.DEVELOPER, Role.TOOL]
@@ -612,12 +618,239 @@ def case_parser(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], None]]:
     return f"stream={specs!r}\nrole={role} strict={strict} recover={recover} mutating={mutating}", check
 
 
+# -- CoreBPE constructor -------------------------------------------------------------------
+
+
+class StrSub(str):
+    """A special token's text as a str subclass whose encode() lies."""
+
+    def encode(self, *args: Any, **kwargs: Any) -> bytes:  # type: ignore[override]
+        return b""
+
+
+class BytesSub(bytes):
+    """A token as a bytes subclass whose __bytes__ says something else."""
+
+    def __bytes__(self) -> bytes:
+        return b"other" * 1000
+
+
+class Growing:
+    """Not bytes-like: a __bytes__ that grows with every call."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __bytes__(self) -> bytes:
+        self.data += self.data or b"x"
+        return self.data
+
+
+class LyingRanks:
+    """Iterates over *items*, but __len__ and __getitem__ lie."""
+
+    def __init__(self, items: List[Any], length: int) -> None:
+        self.items, self.length = items, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+    def __getitem__(self, i: int) -> Any:
+        return b"lie"
+
+
+class SpecialsMapping:
+    """keys() / __getitem__ only; its callbacks mutate the bytearray tokens (*arrays*)."""
+
+    def __init__(self, items: List[Tuple[Any, Any]], arrays: List[bytearray], mutate: Optional[str],
+                 drift: bool) -> None:
+        self.items, self.arrays, self.mutate, self.drift, self.calls = items, arrays, mutate, drift, 0
+
+    def _mutate(self) -> None:
+        for a in self.arrays:
+            if self.mutate == "grow":
+                a.extend(b"\xff" * 100000)
+            elif self.mutate == "clear":
+                a.clear()
+            elif self.mutate == "shrink":
+                del a[1:]
+
+    def keys(self) -> List[Any]:
+        self._mutate()
+        return [k for k, _ in self.items]
+
+    def __getitem__(self, key: Any) -> Any:
+        self._mutate()
+        self.calls += 1
+        for k, v in self.items:
+            if k == key:
+                return v + self.calls if self.drift and type(v) is int else v
+        raise KeyError(key)
+
+
+def build_ctor_value(spec: Tuple) -> Any:
+    kind = spec[0]
+    if kind == "idx":
+        return Idx(spec[1])
+    if kind == "strsub":
+        return StrSub(spec[1])
+    return spec[1]
+
+
+def build_ctor_args(spec: Tuple) -> Tuple[Any, ...]:
+    """Fresh constructor arguments from a plain description (each backend gets its own)."""
+    (container, toks), (skind, items, mutate, drift), pattern = spec
+    arrays: List[bytearray] = []
+    ranks: List[Any] = []
+    for kind, data in toks:
+        if kind == "bytes":
+            ranks.append(data)
+        elif kind == "bytearray":
+            arrays.append(bytearray(data))
+            ranks.append(arrays[-1])
+        elif kind == "memoryview":
+            ranks.append(memoryview(data))
+        elif kind == "bytessub":
+            ranks.append(BytesSub(data))
+        elif kind == "growing":
+            ranks.append(Growing(data))
+        else:
+            ranks.append(data)  # junk: str, int, None
+    source: Any = ranks
+    if container == "tuple":
+        source = tuple(ranks)
+    elif container == "generator":
+        source = (r for r in ranks)
+    elif container.startswith("lying"):
+        source = LyingRanks(ranks, int(container[5:]))
+    elif container == "raising":
+        def gen() -> Any:
+            yield from ranks[: len(ranks) // 2]
+            raise ValueError("iterator failed")
+        source = gen()
+    pairs = [] if skind == "junk" else [(build_ctor_value(k), build_ctor_value(v)) for k, v in items]
+    specials: Any
+    if skind == "dict":
+        try:
+            specials = dict(pairs)
+        except TypeError:
+            specials = pairs
+    elif skind == "mapping":
+        specials = SpecialsMapping(pairs, arrays, mutate, drift)
+    elif skind == "pairs":
+        specials = pairs
+    else:
+        specials = items  # junk
+    if type(pattern) is tuple:
+        pattern = StrSub(pattern[1])
+    return source, specials, pattern
+
+
+def random_ctor_spec(rng: random.Random, ctx: Ctx) -> Tuple:
+    ranks, specials = small_vocab(rng)
+    toks: List[Tuple[str, Any]] = [("bytes", r) for r in ranks]
+    for _ in range(rng.choice([0, 0, 1, 3, 10])):
+        i = rng.randrange(len(toks))
+        r = rng.random()
+        data = toks[i][1] if toks[i][0] == "bytes" else b"q"
+        if r < 0.4:
+            toks[i] = ("bytearray", data)
+        elif r < 0.6:
+            toks[i] = ("memoryview", data)
+        elif r < 0.72:
+            toks[i] = ("bytessub", data)
+        elif r < 0.75:
+            toks[i] = ("growing", data)
+        elif r < 0.95:
+            toks.append(("bytes", rng.choice([b"", data, b"\xff\xfe"])))  # empty, duplicate, new
+        else:
+            toks[i] = ("junk", rng.choice(["a", 7, None, 1.5]))
+    container = rng.choice(["list"] * 4 + ["tuple", "generator", "raising", "lying0", "lying100000",
+                                           f"lying{len(toks) + 1}", f"lying{max(0, len(toks) - 1)}"])
+    items: List[Tuple[Tuple, Tuple]] = [(("str", k), ("int", v)) for k, v in specials.items()]
+    for _ in range(rng.choice([0, 0, 1, 2])):
+        r = rng.random()
+        key: Tuple = ("str", rng.choice(["<|y|>", "z", "\u00e9\u00e9", "<|end|>"]))
+        value: Tuple = ("int", len(ranks) + rng.randrange(8))
+        if r < 0.15:
+            key = ("str", rng.choice(["", "\ud800", "<|\udfff|>"]))
+        elif r < 0.3:
+            key = ("strsub", rng.choice(["<|y|>", "ab", "<|x|>"]))
+        elif r < 0.4:
+            key = ("junk", rng.choice([1, None, b"<|y|>", 2.5]))
+        elif r < 0.55:
+            value = ("idx", rng.choice([3, len(ranks) + 2, -1, 2**32]))
+        elif r < 0.7:
+            # (not 2**32 - 1: a valid id whose dense decoder table would take 32 GiB)
+            value = ("int", rng.choice([-1, len(ranks) + 2**16, 2**32, 2**64, True, rng.randrange(len(ranks))]))
+        elif r < 0.8:
+            value = ("junk", rng.choice(["5", 5.0, None, [5]]))
+        items.append((key, value))
+    skind = rng.choice(["dict"] * 5 + ["mapping"] * 4 + ["pairs", "junk"])
+    if skind == "junk":
+        items = rng.choice([None, 5, "abc", [1, 2], [("a",)]])  # type: ignore[assignment]
+    mutate = rng.choice([None, "grow", "clear", "shrink"]) if skind == "mapping" else None
+    drift = skind == "mapping" and rng.random() < 0.2
+    pattern = rng.choice(["o200k"] * 12 + ["pinned", "simple", "strsub", "none", "bytes", "bad"])
+    pattern = {"o200k": ctx.o200k_pattern, "pinned": ctx.pinned_pattern, "simple": r"\S+|\s+", "strsub": ("strsub", ctx.o200k_pattern),
+               "none": None, "bytes": rb"\S+", "bad": "("}[pattern]
+    return ((container, toks), (skind, items, mutate, drift), pattern)
+
+
+def case_constructor(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], None]]:
+    spec = random_ctor_spec(rng, ctx)
+    text = random_text(rng)[:400].encode("utf-8", "replace").decode("utf-8")
+    ids = [rng.randrange(-2, 700) for _ in range(rng.randint(0, 20))]
+    P, C = ctx.tokenizer_mod.CoreBPE, ctx.compiled_tokenizer_mod.CoreBPE
+
+    def make(cls: Any) -> Tuple[Any, Tuple]:
+        obj = cls.__new__(cls)
+        return obj, outcome(lambda: obj.__init__(*build_ctor_args(spec)))
+
+    def check() -> None:
+        p, po = make(P)
+        c, co = make(C)
+        same("CoreBPE()", po, co)
+        if co[0] != "ok":
+            # a half-built compiled object refuses every method
+            for call in (lambda: c.encode_ordinary(text), lambda: c.encode(text, {"<|x|>"}),
+                         lambda: c.encode_batch([text]), lambda: c.decode_bytes(ids), lambda: c.token_bytes(0),
+                         lambda: c.is_special_token(0), lambda: c.special_tokens, lambda: c.__reduce__()):
+                o = outcome(call)
+                if o[:2] != ("raise", "RuntimeError"):
+                    raise Failure(f"half-built CoreBPE: {o!r}")
+            return
+        same("__init__ again", ("raise", "RuntimeError", "CoreBPE is already initialized"),
+             outcome(lambda: c.__init__(*build_ctor_args(spec))))
+        same("special_tokens", dict(p.special_tokens), dict(c.special_tokens))
+        everything = set(p.special_tokens) | {StrSub("<|x|>"), "ab"}
+        for what, fn in (("encode_ordinary", lambda t: t.encode_ordinary(text)),
+                         ("encode(all)", lambda t: t.encode(text, t.special_tokens)),
+                         ("encode(set)", lambda t: t.encode(text, everything)),
+                         ("decode_bytes", lambda t: t.decode_bytes(ids)),
+                         ("token_bytes", lambda t: [outcome(lambda: t.token_bytes(i)) for i in ids]),
+                         ("is_special_token", lambda t: [outcome(lambda: t.is_special_token(i)) for i in ids])):
+            same(what, outcome(lambda: fn(p)), outcome(lambda: fn(c)))
+        expect = outcome(lambda: [p.encode(x, everything) for x in (text, text[::-1])])
+        same("encode_batch", expect, outcome(lambda: c.encode_batch([text, text[::-1]], everything, 2)))
+        import pickle
+
+        same("pickled", outcome(lambda: p.encode(text, p.special_tokens)),
+             outcome(lambda: (lambda t: t.encode(text, t.special_tokens))(pickle.loads(pickle.dumps(c)))))
+
+    return f"spec={short(spec, 4000)}\ntext={text!r}\nids={ids!r}", check
+
+
 CASES: List[Tuple[str, Callable[[random.Random, Ctx], Tuple[str, Callable[[], None]]]]] = [
     ("encode", case_encode),
     ("decode", case_decode),
     ("parser", case_parser),
     ("small_vocab", case_small_vocab),
     ("abuse", case_abuse),
+    ("constructor", case_constructor),
 ]
 
 
