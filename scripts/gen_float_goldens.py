@@ -15,6 +15,10 @@ default float parser is not correctly rounded; the renderer then prints the pars
   official prints for it as a schema default, or its error when it refuses it;
 - ``batches``: those values (errors left out) as properties of one tool schema per batch,
   each with the official's tokens for the whole rendered conversation;
+- ``fields``: some of those values assigned to message fields that must be strings
+  (channel, author name, model identity): the official's error quotes the f64 it read;
+- ``texts``: hand-written conversation JSON around numbers (skipped fields, structure
+  errors next to them);
 - ``literals``: raw JSON number texts (long digit strings, exponents past +-308 and past
   i32, malformed numbers) fed to the bindings through a conversation object whose
   ``to_json`` returns hand-written JSON, placed where serde_json parses a tool default,
@@ -31,6 +35,7 @@ import random
 import re
 import struct
 import sys
+import warnings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "tests", "golden", "float_cases.json.gz")
@@ -152,6 +157,66 @@ def conversation(values: list):
 _DEFAULT = re.compile(r"^p(\d+)\?: number, // default: (.*)$", re.MULTILINE)
 
 
+FIELDS = ("channel", "name", "model_identity")
+
+
+def field_message(field: str, value):
+    """A message with ``value`` assigned (unvalidated) to a string field."""
+    from openai_harmony import Message, Role, SystemContent
+
+    if field == "model_identity":
+        content = SystemContent.new()
+        content.model_identity = value
+        return Message.from_role_and_content(Role.SYSTEM, content)
+    msg = Message.from_role_and_content(Role.USER, "hi")
+    if field == "name":
+        msg.author.name = value
+    else:
+        msg.channel = value
+    return msg
+
+
+def outcome(fn) -> dict:
+    """Tokens, or the exception's type and message."""
+    try:
+        return {"tokens": fn()}
+    except Exception as exc:  # recorded, compared exactly
+        return {"type": type(exc).__name__, "message": str(exc)}
+
+
+# Whole conversation texts around numbers: what serde_json skips (an unknown top-level key:
+# no range check, lone surrogates and any depth allowed) and the errors of the structure
+# around them.
+TEXTS = [
+    '{"messages":[],"x":[1e400,{"a":-1e999,"b":"\\ud800"}]}',
+    '{"messages":[],"x":' + "[" * 3000 + "]" * 3000 + "}",
+    '{"x":{"a":[1,{"b":[]}],"c":true,"d":null,"e":false},"messages":[]}',
+    '{"messages":[],"x":[1,',
+    '{"messages":[],"x":{"a":1,}}',
+    '{"messages":[],"x":[1,]}',
+    '{"messages":[],"x":{',
+    '{"messages":[],"x":[',
+    '{"messages":[],"x":{"a"',
+    '{"messages":[],"x":{"a":',
+    '{"messages":[],"x":{"a"1}}',
+    '{"messages":[],"x":[1 2]}',
+    '{"messages":[],"x":[1]',
+    '{"messages":[],"x":{1:2}}',
+    '{"messages":[],"x":tru}',
+    '{"messages":[],"x":nul',
+    '{"messages":[],"x":fals}',
+    '{"messages":[],"x":t',
+    '{"messages":[],"x":}',
+    '{"messages":[],"x":',
+    '{"messages":[{"role":"user","content":"hi","channel":nulx}]}',
+    '{"messages":[{"role":"user","content":"hi","channel":tx}]}',
+    '{"messages":[{"role":"user","content":"hi","x":1e400}]}',
+    '{"messages":[{"role":"user","content":"hi"}',
+    '{"messages":[{"role":"user","content":"hi"}]',
+    '{"messages":[{"role":"user","content":"hi"} {}]}',
+]
+
+
 class Raw:
     """A conversation stand-in whose to_json is hand-written JSON text."""
 
@@ -210,12 +275,26 @@ def main() -> None:
                 rec[place] = {"type": type(exc).__name__, "message": str(exc)}
         lit_records.append(rec)
 
+    # Numbers in message fields that must be strings: the error quotes serde_json's f64.
+    warnings.simplefilter("ignore")  # pydantic's serializer warnings about the non-str field
+    fr = random.Random(SEED + 1)
+    field_records = []
+    for v in fr.sample(values, 300):
+        rec = spec(v)
+        for field in FIELDS:
+            rec[field] = outcome(lambda field=field: enc.render(field_message(field, v)))
+        field_records.append(rec)
+
+    text_records = [{"text": t, **outcome(lambda t=t: enc.render_conversation(Raw(t)))} for t in TEXTS]
+
     golden = {
         "about": "official openai-harmony 0.0.8: float/int tool defaults (scripts/gen_float_goldens.py)",
         "places": PLACES,
         "values": records,
         "batches": batches,
         "literals": lit_records,
+        "fields": field_records,
+        "texts": text_records,
     }
     with gzip.GzipFile(OUT, "wb", mtime=0) as fh:
         fh.write(json.dumps(golden, separators=(",", ":")).encode("ascii"))

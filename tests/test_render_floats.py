@@ -19,6 +19,7 @@ from openai_harmony import (
     HarmonyEncodingName,
     Message,
     Role,
+    SystemContent,
     ToolDescription,
     load_harmony_encoding,
 )
@@ -103,3 +104,36 @@ def test_literals(place, enc):
         if got != rec[place]:
             wrong.append((rec["literal"], got, rec[place]))
     assert wrong == []
+
+
+def _field_message(field, value):
+    # As scripts/gen_float_goldens.py builds it: an unvalidated assignment.
+    if field == "model_identity":
+        content = SystemContent.new()
+        content.model_identity = value
+        return Message.from_role_and_content(Role.SYSTEM, content)
+    msg = Message.from_role_and_content(Role.USER, "hi")
+    if field == "name":
+        msg.author.name = value
+    else:
+        msg.channel = value
+    return msg
+
+
+@pytest.mark.parametrize("field", ["channel", "name", "model_identity"])
+def test_errors_quote_the_float_read(field, enc):
+    """A number where a string belongs: the error quotes the f64 serde_json read."""
+    wrong = []
+    for rec in GOLDEN["fields"]:
+        value = _value(rec)
+        got = _outcome(lambda value=value: enc.render(_field_message(field, value)))
+        if got != rec[field]:
+            wrong.append((rec, got))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("case", GOLDEN["texts"], ids=[t["text"][:40] for t in GOLDEN["texts"]])
+def test_texts(case, enc):
+    """Conversation JSON around numbers: fields serde_json skips, structure errors."""
+    expected = {k: v for k, v in case.items() if k != "text"}
+    assert _outcome(lambda: enc.render_conversation(Raw(case["text"]))) == expected
