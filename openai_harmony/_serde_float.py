@@ -22,6 +22,8 @@ _I32_MAX = (1 << 31) - 1
 _I32_MIN = -(1 << 31)
 _I64_MIN = -(1 << 63)
 # serde_json's POW10 table: Rust float literals 1e0..1e308, correctly rounded like ours.
+# Integers below 2**53 and 10**0..10**22 are exact f64s.
+_EXACT_SIGNIFICAND = 1 << 53
 _POW10 = tuple(float(f"1e{i}") for i in range(309))
 
 Number = Union[int, float]
@@ -247,8 +249,19 @@ def json_float(value: float) -> float:
     """The f64 the official sees for a finite Python float: serde_json's reading of
     ``json.dumps``' text for it (``float.__repr__``). Raises SerdeNumberError if serde
     finds it out of range."""
-    result = parse_number(float.__repr__(value))
-    return float(result)
+    text = float.__repr__(value)
+    # The repr's grammar is fixed ([-]digits[.digits][e[+-]digits], at most 17 significant
+    # digits), so its parts are taken directly: the u64 never overflows, nor does the
+    # exponent; scan_number on the same text gives the same result (tested).
+    mantissa, _, exp = text.partition("e")
+    positive = mantissa[0] != "-"
+    whole, _, fraction = mantissa.lstrip("-").partition(".")
+    significand = int(whole + fraction)
+    exponent = (int(exp) if exp else 0) - len(fraction)
+    if significand < _EXACT_SIGNIFICAND and -22 <= exponent <= 22:
+        # Both operands exact, one IEEE rounding: correctly rounded, i.e. ``value`` again.
+        return float(value)
+    return _from_parts(positive, significand, exponent, len(text))
 
 
 def json_int(value: int) -> Number:

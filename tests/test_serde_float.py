@@ -12,8 +12,11 @@ import json
 import math
 import os
 import re
+import struct
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openai_harmony._serde_float import (
     SerdeNumberError,
@@ -167,3 +170,21 @@ def test_literals_skipped():
     """In a field serde_json ignores, the number is only scanned: never out of range."""
     assert _check_literal("ignored", lambda text, i: (None, skip_number(text, i))) > 1000
     assert skip_number("1e99999999999,", 0) == 13
+
+
+def _bits(x: float) -> bytes:
+    return struct.pack("<d", x)
+
+
+def _outcome(fn, arg):
+    try:
+        return _bits(fn(arg))
+    except SerdeNumberError as exc:
+        return (exc.msg, exc.pos)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.integers(0, 2**64 - 1).map(lambda b: struct.unpack("<d", struct.pack("<Q", b))[0]).filter(math.isfinite))
+def test_json_float_is_scan_of_repr(value):
+    """json_float's shortcut over the repr's fixed grammar equals the general scanner."""
+    assert _outcome(json_float, value) == _outcome(lambda v: parse_number(float.__repr__(v)), value)
