@@ -22,9 +22,9 @@ _I32_MAX = (1 << 31) - 1
 _I32_MIN = -(1 << 31)
 _I64_MIN = -(1 << 63)
 # serde_json's POW10 table: Rust float literals 1e0..1e308, correctly rounded like ours.
+_POW10 = tuple(float(f"1e{i}") for i in range(309))
 # Integers below 2**53 and 10**0..10**22 are exact f64s.
 _EXACT_SIGNIFICAND = 1 << 53
-_POW10 = tuple(float(f"1e{i}") for i in range(309))
 
 Number = Union[int, float]
 

@@ -681,8 +681,13 @@ def _finish(p: _Parser) -> None:
         raise p.err("trailing characters", p.i + 1)
 
 
-def _where(pos: int) -> str:
-    return f" at line 1 column {pos}"
+def _where(text: str, pos: int) -> str:
+    # serde_json counts lines, and UTF-8 bytes within the line (text from a custom
+    # to_json may span lines or hold non-ASCII).
+    start = text.rfind("\n", 0, pos) + 1
+    line = text.count("\n", 0, start) + 1
+    column = len(text[start:pos].encode("utf-8", "surrogatepass"))
+    return f" at line {line} column {column}"
 
 
 def load_conversation(text: str) -> Conversation:
@@ -692,7 +697,7 @@ def load_conversation(text: str) -> Conversation:
         messages = _stream_conversation(p)
         _finish(p)
     except _SerdeError as exc:
-        raise ValueError(f"invalid conversation JSON: {exc.msg}{_where(exc.pos)}") from None
+        raise ValueError(f"invalid conversation JSON: {exc.msg}{_where(text, exc.pos)}") from None
     conv = Conversation()
     conv.messages = messages
     return conv
@@ -705,5 +710,5 @@ def load_message(text: str) -> Message:
         msg = _stream_message(p)
         _finish(p)
     except _SerdeError as exc:
-        raise ValueError(f"invalid message JSON: {exc.msg}{_where(exc.pos)}") from None
+        raise ValueError(f"invalid message JSON: {exc.msg}{_where(text, exc.pos)}") from None
     return msg

@@ -214,6 +214,14 @@ TEXTS = [
     '{"messages":[{"role":"user","content":"hi"}',
     '{"messages":[{"role":"user","content":"hi"}]',
     '{"messages":[{"role":"user","content":"hi"} {}]}',
+    # Error positions are serde_json's: line, and UTF-8 bytes within the line.
+    '{"messages":[{"role":"user","content":"é😀","channel":1e-30}]}',
+    '{"messages":[{"role":"user","content":"é","channel":1e400}]}',
+    '{"messages":[{"role":"user","content":"a\\nb","channel":2.5}]}',
+    '{\n  "messages": [\n    {"role": "user", "content": "hi", "channel": 1e-30}\n  ]\n}',
+    '{\n  "messages": [\n    {"role": "user",\n "content": "é\u00e9", "x": 1e400}\n  ]\n}',
+    '{\r\n"messages":[],\r\n"x":[1,\r\n2 3]}',
+    '\n\n{"messages":[{"role":"user","content":"hi","channel":12345678901234567890123}]}\n',
 ]
 
 
