@@ -25,7 +25,12 @@ from .chat import (
     ToolDescription,
     ToolNamespaceConfig,
 )
-from .encoding import HarmonyEncoding, HarmonyEncodingName, load_harmony_encoding
+from .encoding import (
+    HarmonyEncoding,
+    HarmonyEncodingName,
+    load_harmony_encoding,
+    raise_disallowed_special_token,  # public in the official package, not in its __all__
+)
 from .errors import HarmonyError
 
 from .parse import ParseIssue, RecoveredMessages, StreamableParser, StreamState, TokenSpan

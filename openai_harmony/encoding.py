@@ -20,6 +20,7 @@ from typing import (
     FrozenSet,
     Iterable,
     List,
+    NoReturn,
     Optional,
     Sequence,
     Tuple,
@@ -41,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .chat import Conversation, Message, RenderConversationConfig, RenderOptions, Role
     from .render import Renderer
 
-__all__ = ["HarmonyEncoding", "HarmonyEncodingName", "load_harmony_encoding"]
+__all__ = ["HarmonyEncoding", "HarmonyEncodingName", "load_harmony_encoding", "raise_disallowed_special_token"]
 
 
 class HarmonyEncodingName(str, Enum):
@@ -63,6 +64,16 @@ def _disallowed_special_error(token: str) -> HarmonyError:
         f"by passing `disallowed_special=(enc.special_tokens_set - {{'{token}'}})`.\n"
         "To disable this check for all special tokens, pass `disallowed_special=()`.\n"
     )
+
+
+def raise_disallowed_special_token(token: str) -> NoReturn:
+    """Raise the HarmonyError that encoding text containing the disallowed ``token`` raises."""
+    raise _disallowed_special_error(token)
+
+
+# A module-level function of the official package (outside its __all__); same home for
+# pickles and reprs.
+raise_disallowed_special_token.__module__ = "openai_harmony"
 
 
 def _replace_surrogates(text: str) -> str:

@@ -14,6 +14,8 @@ import math
 import re
 from typing import Any, Dict, List
 
+from ._serde_float import SerdeNumberError, json_float, json_int
+
 __all__ = [
     "JsonDumpError",
     "JsonParseError",
@@ -111,20 +113,21 @@ def _check_str(value: str) -> str:
 def _normalize_int(value: int) -> Any:
     if _I64_MIN <= value < _U64_LIMIT:
         return value
-    # serde_json parses integers outside i64/u64 as f64.
+    # serde_json reads integers outside i64/u64 as f64, in its own (not correctly rounded) way.
     try:
-        f = float(value)
-    except OverflowError:
+        return json_int(value)
+    except SerdeNumberError:
         raise JsonParseError("number out of range") from None
-    if math.isinf(f):
-        raise JsonParseError("number out of range")
-    return f
 
 
 def _normalize_float(value: float) -> float:
     if value != value or value in (math.inf, -math.inf):
         raise JsonParseError("non-finite float")
-    return value
+    # Not ``value`` itself: serde_json's reading of its repr may be an ulp or more off.
+    try:
+        return json_float(value)
+    except SerdeNumberError:
+        raise JsonParseError("number out of range") from None
 
 
 def format_f64(value: float) -> str:

@@ -8,10 +8,10 @@ are None, no pydantic defaults).
 
 from __future__ import annotations
 
-import math
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ._rustfmt import rust_debug_str
+from ._serde_float import SerdeNumberError, scan_number, skip_number
 from .schema import format_f64
 from .chat import (
     Author,
@@ -29,8 +29,6 @@ from .chat import (
 
 __all__ = ["load_conversation", "load_message"]
 
-_I64_MIN = -(1 << 63)
-_U64_LIMIT = 1 << 64
 _WS = " \t\n\r"
 
 
@@ -70,6 +68,18 @@ class _Parser:
     def err(self, msg: str, pos: Optional[int] = None) -> _SerdeError:
         return _SerdeError(msg, self.i if pos is None else pos)
 
+    def separator(self, close: str) -> str:
+        """Consume the ``,`` or ``close`` after an element and return it."""
+        self.ws()
+        c = self.s[self.i : self.i + 1]
+        if c == "," or c == close:
+            self.i += 1
+            return c
+        if not c:
+            what = "a list" if close == "]" else "an object"
+            raise self.err(f"EOF while parsing {what}", len(self.s))
+        raise self.err(f"expected `,` or `{close}`", self.i + 1)
+
     def ws(self) -> None:
         s, i = self.s, self.i
         while i < len(s) and s[i] in _WS:
@@ -88,10 +98,16 @@ class _Parser:
             return self.arr()
         if c == '"':
             return self.string()
-        if c == "-" or c.isdigit():
+        if c == "-" or "0" <= c <= "9":
             return self.number()
         for lit, val in (("true", True), ("false", False), ("null", None)):
-            if s.startswith(lit, i):
+            if c == lit[0]:
+                # serde_json's parse_ident: the first mismatch (or the end) is the error.
+                for j, ch in enumerate(lit[1:], i + 2):
+                    if j > len(s):
+                        raise self.err("EOF while parsing a value", len(s))
+                    if s[j - 1] != ch:
+                        raise self.err("expected ident", j)
                 self.i = i + len(lit)
                 return val
         raise self.err("expected value", i + 1)
@@ -117,15 +133,9 @@ class _Parser:
             self.i += 1
             self.ws()
             yield key
-            self.ws()
-            c = self.s[self.i : self.i + 1]
-            self.i += 1
-            if c == ",":
-                continue
-            if c == "}":
+            if self.separator("}") == "}":
                 self.depth -= 1
                 return
-            raise self.err("expected `,` or `}`")
 
     def obj(self) -> _Obj:
         out = _Obj()
@@ -153,54 +163,78 @@ class _Parser:
             self.ws()
             out.starts.append(self.i)
             out.append(self.value())
-            self.ws()
-            c = self.s[self.i : self.i + 1]
-            self.i += 1
-            if c == ",":
-                continue
-            if c == "]":
+            if self.separator("]") == "]":
                 out.end = self.i
                 self.depth -= 1
                 return out
-            raise self.err("expected `,` or `]`")
 
     def number(self) -> Any:
-        s, start = self.s, self.i
-        i = start
-        if s[i] == "-":
-            i += 1
-            if i >= len(s) or not s[i].isdigit():
-                raise self.err("invalid number", i + 1)
-        while i < len(s) and s[i].isdigit():
-            i += 1
-        is_float = False
-        if i < len(s) and s[i] == ".":
-            is_float = True
-            i += 1
-            while i < len(s) and s[i].isdigit():
-                i += 1
-        if i < len(s) and s[i] in "eE":
-            is_float = True
-            i += 1
-            if i < len(s) and s[i] in "+-":
-                i += 1
-            while i < len(s) and s[i].isdigit():
-                i += 1
-        self.i = i
-        lit = s[start:i]
-        if not is_float:
-            v = int(lit)
-            if _I64_MIN <= v < _U64_LIMIT:
-                return v
         try:
-            f = float(lit)
-        except OverflowError:
-            f = math.inf
-        if math.isinf(f):
-            raise self.err("number out of range", i)
-        return f
+            value, self.i = scan_number(self.s, self.i)
+        except SerdeNumberError as exc:
+            raise self.err(exc.msg, exc.pos) from None
+        return value
 
-    def string(self) -> str:
+    def ignore(self) -> None:
+        """Skip a value as serde_json's ``ignore_value`` does for a field no struct wants:
+        numbers are scanned, never computed (so never out of range), lone surrogates are
+        let through, and there is no nesting limit (it keeps its own stack, as here)."""
+        s = self.s
+        stack: List[str] = []
+        while True:
+            self.ws()
+            c = s[self.i : self.i + 1]
+            if c == "-" or "0" <= c <= "9":
+                try:
+                    self.i = skip_number(s, self.i)
+                except SerdeNumberError as exc:
+                    raise self.err(exc.msg, exc.pos) from None
+            elif c == '"':
+                self.string(validate=False)
+            elif c == "[" or c == "{":
+                self.i += 1
+                self.ws()
+                close = "]" if c == "[" else "}"
+                if self.i >= len(s):
+                    what = "a list" if c == "[" else "an object"
+                    raise self.err(f"EOF while parsing {what}", len(s))
+                if s[self.i] != close:
+                    stack.append(c)
+                    if c == "{":
+                        self._ignored_key()
+                    continue
+                self.i += 1
+            elif c in ("t", "f", "n"):
+                self.value()
+            elif not c:
+                raise self.err("EOF while parsing a value", len(s))
+            else:
+                raise self.err("expected value", self.i + 1)
+            # A value is done: close what it ends, or step to the next element.
+            while stack:
+                frame = stack[-1]
+                if self.separator("]" if frame == "[" else "}") == ",":
+                    if frame == "{":
+                        self._ignored_key()
+                    break
+                stack.pop()
+            if not stack:
+                return
+
+    def _ignored_key(self) -> None:
+        # A key and its colon inside an ignored object.
+        self.ws()
+        c = self.s[self.i : self.i + 1]
+        if c != '"':
+            raise self.err("key must be a string" if c else "EOF while parsing an object", min(len(self.s), self.i + 1))
+        self.string(validate=False)
+        self.ws()
+        c = self.s[self.i : self.i + 1]
+        if c != ":":
+            raise self.err("expected `:`" if c else "EOF while parsing an object", min(len(self.s), self.i + 1))
+        self.i += 1
+
+    def string(self, validate: bool = True) -> str:
         s = self.s
         i = self.i + 1
         out: List[str] = []
@@ -218,7 +252,10 @@ class _Parser:
             if esc == "u":
                 n = int(s[j + 2 : j + 6], 16)
                 i = j + 6
-                if 0xD800 <= n <= 0xDBFF:
+                if not validate:
+                    # serde_json does not check surrogates in a string it ignores.
+                    out.append(chr(n))
+                elif 0xD800 <= n <= 0xDBFF:
                     if s[i : i + 1] != "\\":
                         raise self.err("unexpected end of hex escape", i + 1)
                     if s[i + 1 : i + 2] != "u":
@@ -627,17 +664,12 @@ def _stream_conversation(p: _Parser) -> List[Message]:
             else:
                 while True:
                     messages.append(_stream_message(p))
-                    p.ws()
-                    c = p.s[p.i : p.i + 1]
-                    p.i += 1
-                    if c == ",":
-                        continue
-                    if c == "]":
+                    if p.separator("]") == "]":
                         break
-                    raise p.err("expected `,` or `]`")
             p.depth -= 1
         else:
-            p.value()
+            # Conversation has no other field: serde_json skips the value unparsed.
+            p.ignore()
     if messages is None:
         raise _error_at(_missing("messages"), p.i)
     return messages
@@ -649,8 +681,13 @@ def _finish(p: _Parser) -> None:
         raise p.err("trailing characters", p.i + 1)
 
 
-def _where(pos: int) -> str:
-    return f" at line 1 column {pos}"
+def _where(text: str, pos: int) -> str:
+    # serde_json counts lines, and UTF-8 bytes within the line (text from a custom
+    # to_json may span lines or hold non-ASCII).
+    start = text.rfind("\n", 0, pos) + 1
+    line = text.count("\n", 0, start) + 1
+    column = len(text[start:pos].encode("utf-8", "surrogatepass"))
+    return f" at line {line} column {column}"
 
 
 def load_conversation(text: str) -> Conversation:
@@ -660,7 +697,7 @@ def load_conversation(text: str) -> Conversation:
         messages = _stream_conversation(p)
         _finish(p)
     except _SerdeError as exc:
-        raise ValueError(f"invalid conversation JSON: {exc.msg}{_where(exc.pos)}") from None
+        raise ValueError(f"invalid conversation JSON: {exc.msg}{_where(text, exc.pos)}") from None
     conv = Conversation()
     conv.messages = messages
     return conv
@@ -673,5 +710,5 @@ def load_message(text: str) -> Message:
         msg = _stream_message(p)
         _finish(p)
     except _SerdeError as exc:
-        raise ValueError(f"invalid message JSON: {exc.msg}{_where(exc.pos)}") from None
+        raise ValueError(f"invalid message JSON: {exc.msg}{_where(text, exc.pos)}") from None
     return msg
