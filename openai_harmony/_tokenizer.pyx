@@ -44,6 +44,8 @@ cdef extern from "_bpe_core.h" nogil:
     uint32_t OH_NO_RANK
     int OH_ENOMEM
     int OH_EBYTE
+    size_t OH_MEMO_SIZE
+    int OH_MEMO_IDBITS
 
     ctypedef struct oh_vocab:
         uint32_t n_tokens
@@ -53,6 +55,7 @@ cdef extern from "_bpe_core.h" nogil:
         uint64_t mask
         uint32_t byte_rank[256]
         uint32_t *pair_rank
+        uint64_t *memo
 
     ctypedef struct oh_vec:
         uint32_t *data
@@ -284,6 +287,7 @@ cdef class CoreBPE:
         free(self.vocab.off)
         free(self.vocab.slots)
         free(self.vocab.pair_rank)
+        free(self.vocab.memo)
         free(self.dec_data)
         free(self.dec_off)
         free(self.dec_ok)
@@ -347,6 +351,9 @@ cdef class CoreBPE:
             elif self.vocab.off[i + 1] - self.vocab.off[i] == 2:
                 first = &self.vocab.data[self.vocab.off[i]]
                 self.vocab.pair_rank[(<uint32_t>first[0] << 8) | first[1]] = <uint32_t>i
+        if n < (1 << OH_MEMO_IDBITS):
+            # merge memo (_bpe_core.h oh_pair_rank); without it, merging looks ranks up by bytes
+            self.vocab.memo = <uint64_t *>calloc(OH_MEMO_SIZE, sizeof(uint64_t))
 
         # decoder: ranks, then special tokens on top (as the pure backend's list does)
         size = max(n, max(self.special_tokens.values(), default=-1) + 1)
