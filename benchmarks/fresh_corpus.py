@@ -10,6 +10,7 @@ across CPython versions, so every contender's interpreter builds the same text.
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Callable, Dict, List
 
@@ -32,12 +33,15 @@ def _chars(lo: int, hi: int) -> List[str]:
     return [chr(c) for c in range(lo, hi + 1)]
 
 
-# A fixed pool of 3,000 Han characters (the block's start holds the most common ones more
-# densely than its end), hiragana, katakana, Hangul syllables, and spaced alphabets.
-_HAN = [chr(c) for c in random.Random(7).sample(range(0x4E00, 0x7FFF), 3000)]
+# Fixed pools of 3,000 Han characters and 1,500 Hangul syllables, drawn with Zipf weights
+# (rank r has weight 1/r) as characters are in real text; hiragana, katakana, Thai and the
+# spaced alphabets uniformly.
+_HAN = [chr(c) for c in random.Random(7).sample(range(0x4E00, 0x9FA6), 3000)]
+_HAN_CUM = list(itertools.accumulate(1.0 / r for r in range(1, len(_HAN) + 1)))
 _HIRA = _chars(0x3041, 0x3093)
 _KATA = _chars(0x30A1, 0x30F3) + ["ー"]
 _HANGUL = [chr(c) for c in random.Random(8).sample(range(0xAC00, 0xD7A4), 1500)]
+_HANGUL_CUM = list(itertools.accumulate(1.0 / r for r in range(1, len(_HANGUL) + 1)))
 _THAI_C = _chars(0x0E01, 0x0E2E)
 _THAI_V = _chars(0x0E30, 0x0E39) + _chars(0x0E40, 0x0E44)
 _THAI_T = _chars(0x0E48, 0x0E4B)
@@ -53,7 +57,7 @@ _CJK_PUNCT = ["，", "。", "、", "！", "？", "「", "」", "：", " "]
 
 
 def _han_run(rng: random.Random, lo: int, hi: int) -> str:
-    return "".join(rng.choice(_HAN) for _ in range(rng.randint(lo, hi)))
+    return "".join(rng.choices(_HAN, cum_weights=_HAN_CUM, k=rng.randint(lo, hi)))
 
 
 def _chinese(rng: random.Random) -> str:
@@ -88,7 +92,8 @@ def _thai(rng: random.Random) -> str:
 
 
 def _korean(rng: random.Random) -> str:
-    return " ".join("".join(rng.choice(_HANGUL) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(3, 12))) + "."
+    return " ".join("".join(rng.choices(_HANGUL, cum_weights=_HANGUL_CUM, k=rng.randint(1, 4)))
+                    for _ in range(rng.randint(3, 12))) + "."
 
 
 def _spaced(rng: random.Random) -> str:
