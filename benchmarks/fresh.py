@@ -216,8 +216,8 @@ def summarize(results: Dict[str, Any], mismatched: Dict[str, str], info: Dict[st
 
 
 def format_report(rep: Dict[str, Any], markdown: bool = False) -> str:
-    lines = [f"Fresh-data benchmark: {rep['rounds']} rounds x {rep['bytes_per_category'] // 1000} KB per category, "
-             f"load average {rep['load_start'][0]:.1f} -> {rep['load_end'][0]:.1f}, {rep['seconds']:.0f} s"]
+    lines = [(f"Fresh-data benchmark: {rep['rounds']} rounds x {rep['bytes_per_category'] // 1000} KB per category, "
+              f"load average {rep['load_start'][0]:.1f} -> {rep['load_end'][0]:.1f}, {rep['seconds']:.0f} s")]
     lines.append("")
     lines.append("| contender | " + " | ".join(CATS + ["all"]) + " |")
     lines.append("|---|" + "---|" * (len(CATS) + 1))

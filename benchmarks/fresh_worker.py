@@ -56,22 +56,25 @@ class Contender:
             self.encode = tk.encode_ordinary
             self.batch = lambda ts, k: tk.encode_ordinary_batch(ts, num_threads=k)
         elif kind == "fastokens":
-            import fastokens
             from importlib.metadata import version
+
+            import fastokens
 
             ft = fastokens.Tokenizer.from_tiktoken(_VOCAB, pattern=tk._pat_str, special_tokens={})
             self.encode = lambda t: ft.encode(t).ids
             self.version = "fastokens " + version("fastokens")
         elif kind == "gigatoken":
-            import gigatoken
             from importlib.metadata import version
+
+            import gigatoken
 
             gt = gigatoken.Tokenizer.from_tiktoken(_VOCAB).as_tiktoken()
             self.encode = gt.encode_ordinary
             self.version = "gigatoken " + version("gigatoken")
         elif kind == "splintr":
-            import splintr
             from importlib.metadata import version
+
+            import splintr
 
             st = splintr.Tokenizer(_VOCAB, tk._pat_str, {})
             self.encode = st.encode
