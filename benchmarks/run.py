@@ -240,15 +240,16 @@ def make_contenders(args: argparse.Namespace, peer_python: Optional[str]) -> Lis
 class Worker:
     """One long-lived worker process per contender; restarted after a crash or a timeout."""
 
-    def __init__(self, contender: Contender, logdir: str) -> None:
+    def __init__(self, contender: Contender, logdir: str, script: str = "worker.py") -> None:
         self.c = contender
+        self.script = script
         self.proc: Optional[subprocess.Popen] = None
         self.buf = b""
         self.errlog = os.path.join(logdir, f"worker-{contender.key}.log")
 
     def _start(self) -> Optional[str]:
         with open(self.errlog, "ab") as err:
-            self.proc = subprocess.Popen([self.c.python, os.path.join(HERE, "worker.py"), self.c.kind],
+            self.proc = subprocess.Popen([self.c.python, os.path.join(HERE, self.script), self.c.kind],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
                                          env=self.c.env, cwd=HERE)
         self.buf = b""

@@ -97,3 +97,41 @@ def test_mismatch_against_official_is_flagged():
     res = runner.results({"date": "d", "mode": "quick", "rounds": 1, "machine": {}, "warnings": []})
     assert res["workloads"][0]["mismatch"] == {"compiled": "output differs from official's (round 1)"}
     assert " !" in report.format_text(res)
+
+
+def test_fresh_corpus_is_deterministic_and_new_every_seed():
+    import fresh_corpus
+
+    for cat in fresh_corpus.CATEGORIES:
+        docs = fresh_corpus.category_documents(cat, 50_000, 1)
+        assert docs == fresh_corpus.category_documents(cat, 50_000, 1)
+        assert len("".join(docs).encode("utf-8")) >= 50_000
+        other = set(fresh_corpus.category_documents(cat, 50_000, 2))
+        assert not other & set(docs), cat  # no document repeats across rounds
+    ml = "".join(fresh_corpus.category_documents("multilingual", 50_000, 3))
+    for lo, hi in [(0x4E00, 0x9FFF), (0x3041, 0x3093), (0x0E01, 0x0E4B), (0xAC00, 0xD7A3), (0x0430, 0x044F)]:
+        assert any(lo <= ord(ch) <= hi for ch in ml), hex(lo)
+
+
+def test_fresh_summary_and_report():
+    import fresh
+
+    def enc(mb: float, cpu: float) -> dict:
+        return {"mb": mb, "cpu": cpu}
+
+    results = {
+        "encode": {k: {c: [enc(1.0, s)] for c in fresh.CATS} for k, s in (("compiled", 0.05), ("fastokens", 0.025), ("tiktoken", 0.1))},
+        "batch": {"compiled": {1: [{"mb": 1.0, "wall": 0.1}], 2: [{"mb": 1.0, "wall": 0.06}]}},
+        "render": {"compiled": [{"tokens": 800, "cpu": 1.0, "raw_tokens": 1000, "raw_cpu": 1.0}]},
+        "patho": {"letters 10 KB": {"compiled": {"mb": 0.2, "cpu": 0.02}, "tiktoken": {"mb": 0.2, "cpu": 0.04}}},
+    }
+    rep = fresh.summarize(results, {"splintr": "encode code: tokens differ from tiktoken's"}, {})
+    goals = rep["goals"]
+    assert round(goals["compiled/fastokens all"], 3) == 0.5
+    assert round(goals["compiled/tiktoken code"], 3) == 2.0
+    assert round(goals["encode_batch 2 threads / 1 thread (wall)"], 3) == round(0.1 / 0.06, 3)
+    assert round(goals["render/raw encode, compiled"], 3) == 0.8
+    assert round(goals["patho letters 10 KB: tiktoken time / compiled time"], 3) == 2.0
+    rep.update(rounds=1, bytes_per_category=1000, load_start=(1.0, 1.0, 1.0), load_end=(1.0, 1.0, 1.0), seconds=1.0)
+    text = fresh.format_report(rep, markdown=True)
+    assert "| compiled/fastokens all | 0.50 |" in text and "Excluded (not token-exact): splintr" in text

@@ -67,7 +67,43 @@ typedef struct {
     uint64_t mask;
     uint32_t byte_rank[256];
     uint32_t *pair_rank;  /* 65536 entries: rank of each two-byte token, by (b0 << 8) | b1 */
+    uint64_t *memo;       /* OH_MEMO_SIZE entries (see oh_pair_rank), or NULL */
+    struct oh_short_ent *short_tab;  /* every token of 1-8 bytes (see oh_short_rank), or NULL */
+    uint64_t short_mask;
 } oh_vocab;
+
+/* Short tokens (most pieces of code and prose are 8 bytes or less) have their own table,
+ * keyed by the bytes packed into one integer: a lookup is one probe that compares two
+ * words, where the general table must follow a rank to its offsets and then its bytes. */
+typedef struct oh_short_ent {
+    uint64_t key;
+    uint32_t len;  /* 0 = empty */
+    uint32_t rank;
+} oh_short_ent;
+
+/* The n (1..8) bytes at p as a little-endian integer, reading only p[0..n-1]: two
+ * overlapping loads whose shared bytes are equal, so OR-ing them is exact. */
+static inline uint64_t oh_pack(const uint8_t *p, size_t n) {
+    if (n >= 4) {
+        uint64_t lo = oh_load32(p), hi = oh_load32(p + n - 4);
+        return lo | (hi << (8 * (n - 4)));
+    }
+    return (uint64_t)p[0] | ((uint64_t)p[n >> 1] << (8 * (n >> 1))) | ((uint64_t)p[n - 1] << (8 * (n - 1)));
+}
+
+static inline uint64_t oh_short_hash(uint64_t key, size_t n) {
+    return oh_mix((key ^ ((uint64_t)n << 59)) * 0x9E3779B97F4A7C15ULL);
+}
+
+static inline uint32_t oh_short_rank(const oh_vocab *v, uint64_t key, size_t n) {
+    uint64_t i = oh_short_hash(key, n) & v->short_mask;
+    for (;;) {
+        const oh_short_ent *e = &v->short_tab[i];
+        if (e->key == key && e->len == n) return e->rank;
+        if (e->len == 0) return OH_NO_RANK;
+        i = (i + 1) & v->short_mask;
+    }
+}
 
 static inline uint32_t oh_rank_h(const oh_vocab *v, const uint8_t *p, size_t n, uint64_t h) {
     uint64_t tag = h >> 32;
@@ -85,7 +121,66 @@ static inline uint32_t oh_rank_h(const oh_vocab *v, const uint8_t *p, size_t n, 
 }
 
 static inline uint32_t oh_rank(const oh_vocab *v, const uint8_t *p, size_t n) {
+    if (n - 1 < 8 && v->short_tab) return oh_short_rank(v, oh_pack(p, n), n);
     return oh_rank_h(v, p, n, oh_hash_bytes(p, n));
+}
+
+/* Build short_tab from the (already filled) vocabulary.  0, or -1 when out of memory. */
+static int oh_short_build(oh_vocab *v) {
+    uint64_t count = 0, size = 16, r;
+    for (r = 0; r < v->n_tokens; r++) {
+        uint64_t n = v->off[r + 1] - v->off[r];
+        if (n >= 1 && n <= 8) count++;
+    }
+    /* load factor up to 0.6: o200k's 148K short tokens take 4 MB, probes stay in a line or two */
+    while (size * 3 < count * 5) size *= 2;
+    oh_short_ent *t = (oh_short_ent *)calloc(size, sizeof(oh_short_ent));
+    if (!t) return -1;
+    for (r = 0; r < v->n_tokens; r++) {
+        size_t n = (size_t)(v->off[r + 1] - v->off[r]);
+        if (n < 1 || n > 8) continue;
+        uint64_t key = oh_pack(v->data + v->off[r], n);
+        uint64_t i = oh_short_hash(key, n) & (size - 1);
+        while (t[i].len != 0 && !(t[i].key == key && t[i].len == n)) i = (i + 1) & (size - 1);
+        if (t[i].len == 0) { t[i].key = key; t[i].len = (uint32_t)n; t[i].rank = (uint32_t)r; }
+    }
+    v->short_tab = t;
+    v->short_mask = size - 1;
+    return 0;
+}
+
+/* A memo of merges by token ids: (left id, right id) -> rank of the two tokens' bytes
+ * joined, or "no such token".  It is a pure function of the vocabulary, so it is filled as
+ * pairs are met and shared by every call and thread: entries are single 64-bit words
+ * (valid bit | left << 41 | right << 21 | rank), written and read whole with relaxed
+ * atomics, so a race can only lose an entry, never pair a key with a wrong value.
+ * Looking a pair up is one probe into 512 KB instead of hashing the bytes and following
+ * the rank table to the token's offsets and bytes (three cache misses). */
+#define OH_MEMO_BITS 16
+#define OH_MEMO_SIZE ((size_t)1 << OH_MEMO_BITS)
+#define OH_MEMO_IDBITS 20
+#define OH_MEMO_NONE ((uint64_t)0x1FFFFF)
+#if defined(__GNUC__) || defined(__clang__)
+#define OH_LOAD_RELAXED(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define OH_STORE_RELAXED(p, x) __atomic_store_n((p), (x), __ATOMIC_RELAXED)
+#else
+#define OH_LOAD_RELAXED(p) (*(volatile uint64_t *)(p))
+#define OH_STORE_RELAXED(p, x) (*(volatile uint64_t *)(p) = (x))
+#endif
+
+/* Rank of the n bytes at p, which are token l's bytes followed by token r's. */
+static inline uint32_t oh_pair_rank(const oh_vocab *v, uint32_t l, uint32_t r, const uint8_t *p, size_t n) {
+    if (v->memo == NULL || ((l | r) >> OH_MEMO_IDBITS) != 0) return oh_rank(v, p, n);
+    uint64_t key = ((uint64_t)l << OH_MEMO_IDBITS) | r;
+    uint64_t *slot = &v->memo[(key * 0x9E3779B97F4A7C15ULL) >> (64 - OH_MEMO_BITS)];
+    uint64_t e = OH_LOAD_RELAXED(slot);
+    if ((e >> 21) == (key | ((uint64_t)1 << 42))) {
+        uint64_t val = e & OH_MEMO_NONE;
+        return val == OH_MEMO_NONE ? OH_NO_RANK : (uint32_t)val;
+    }
+    uint32_t rank = oh_rank(v, p, n);
+    OH_STORE_RELAXED(slot, ((uint64_t)1 << 63) | (key << 21) | (rank == OH_NO_RANK ? OH_MEMO_NONE : (uint64_t)rank));
+    return rank;
 }
 
 /* Insert token `r` (already stored in data/off).  Returns 0, 1 if the same bytes were
@@ -172,8 +267,8 @@ static int oh_merge_small(const oh_vocab *v, const uint8_t *p, size_t n, oh_vec 
         memmove(pair + b + 1, pair + b + 2, (m - b - 2) * sizeof(uint32_t));
         memmove(tok + b + 1, tok + b + 2, (m - b - 2) * sizeof(uint32_t));
         m--;
-        pair[b] = (b + 1 < m) ? oh_rank(v, p + start[b], start[b + 2] - start[b]) : OH_NO_RANK;
-        if (b > 0) pair[b - 1] = oh_rank(v, p + start[b - 1], start[b + 1] - start[b - 1]);
+        pair[b] = (b + 1 < m) ? oh_pair_rank(v, tok[b], tok[b + 1], p + start[b], start[b + 2] - start[b]) : OH_NO_RANK;
+        if (b > 0) pair[b - 1] = oh_pair_rank(v, tok[b - 1], tok[b], p + start[b - 1], start[b + 1] - start[b - 1]);
     }
     if (oh_vec_reserve(out, m)) { err->code = OH_ENOMEM; return -1; }
     for (i = 0; i < m; i++) {
@@ -256,13 +351,13 @@ static int oh_merge_large(const oh_vocab *v, const uint8_t *p, size_t n, oh_vec 
         if (end < n) prv[end] = a;
         pair[a] = OH_NO_RANK;
         if (end < n) {
-            uint32_t nr = oh_rank(v, p + a, nxt[end] - a);
+            uint32_t nr = oh_pair_rank(v, tok[a], tok[end], p + a, nxt[end] - a);
             pair[a] = nr;
             if (nr != OH_NO_RANK) oh_heap_push(heap, &hlen, ((uint64_t)nr << 32) | a);
         }
         uint32_t q = prv[a];
         if (q != UINT32_MAX) {
-            uint32_t pr = oh_rank(v, p + q, end - q);
+            uint32_t pr = oh_pair_rank(v, tok[q], tok[a], p + q, end - q);
             pair[q] = pr;
             if (pr != OH_NO_RANK) oh_heap_push(heap, &hlen, ((uint64_t)pr << 32) | q);
         }
@@ -447,12 +542,19 @@ static int oh_encode_ordinary(const oh_vocab *v, const uint8_t *s, size_t n, oh_
         if (len <= 2 || len >= 0xFFFFFFFFu) {
             if (oh_bpe_piece(v, s + p, len, out, err)) { rc = -1; break; }
         } else {
-            uint64_t h = oh_hash_bytes(s + p, len);
-            uint32_t r = oh_rank_h(v, s + p, len, h);
+            uint64_t h = 0;
+            uint32_t r;
+            if (len <= 8 && v->short_tab) {
+                r = oh_short_rank(v, oh_pack(s + p, len), len);
+            } else {
+                h = oh_hash_bytes(s + p, len);
+                r = oh_rank_h(v, s + p, len, h);
+            }
             if (r != OH_NO_RANK) {
                 if (oh_vec_push(out, r)) { err->code = OH_ENOMEM; rc = -1; break; }
             } else {
                 oh_cache_ent *ent = NULL;
+                if (len <= 8 && v->short_tab) h = oh_hash_bytes(s + p, len);
                 if (use_cache && !cache) {
                     cache = (oh_cache_ent *)calloc((size_t)1 << OH_CACHE_BITS, sizeof(oh_cache_ent));
                     if (!cache) use_cache = 0;

@@ -45,6 +45,8 @@ cdef extern from "_bpe_core.h" nogil:
     uint32_t OH_NO_RANK
     int OH_ENOMEM
     int OH_EBYTE
+    size_t OH_MEMO_SIZE
+    int OH_MEMO_IDBITS
 
     ctypedef struct oh_vocab:
         uint32_t n_tokens
@@ -54,6 +56,8 @@ cdef extern from "_bpe_core.h" nogil:
         uint64_t mask
         uint32_t byte_rank[256]
         uint32_t *pair_rank
+        uint64_t *memo
+        void *short_tab
 
     ctypedef struct oh_vec:
         uint32_t *data
@@ -77,6 +81,7 @@ cdef extern from "_bpe_core.h" nogil:
         int single_first
 
     uint64_t oh_hash_bytes(const uint8_t *p, size_t n)
+    int oh_short_build(oh_vocab *v)
     int oh_vocab_insert(oh_vocab *v, uint32_t r)
     uint32_t oh_rank(const oh_vocab *v, const uint8_t *p, size_t n)
     int oh_bpe_piece(const oh_vocab *v, const uint8_t *p, size_t n, oh_vec *out, oh_err *err)
@@ -297,6 +302,8 @@ cdef class CoreBPE:
         free(self.vocab.off)
         free(self.vocab.slots)
         free(self.vocab.pair_rank)
+        free(self.vocab.memo)
+        free(self.vocab.short_tab)
         free(self.dec_data)
         free(self.dec_off)
         free(self.dec_ok)
@@ -356,6 +363,11 @@ cdef class CoreBPE:
             elif self.vocab.off[i + 1] - self.vocab.off[i] == 2:
                 first = &self.vocab.data[self.vocab.off[i]]
                 self.vocab.pair_rank[(<uint32_t>first[0] << 8) | first[1]] = <uint32_t>i
+        if n < (1 << OH_MEMO_IDBITS):
+            # merge memo (_bpe_core.h oh_pair_rank); without it, merging looks ranks up by bytes
+            self.vocab.memo = <uint64_t *>calloc(OH_MEMO_SIZE, sizeof(uint64_t))
+        if oh_short_build(&self.vocab) < 0:
+            raise MemoryError()
 
         # decoder: ranks, then special tokens on top (as the pure backend's list does)
         size = max(n, max(specials.values(), default=-1) + 1)

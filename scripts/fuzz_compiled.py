@@ -303,6 +303,11 @@ def random_text(rng: random.Random) -> str:
             # a long piece: runs without whitespace, digits, spaces, emoji
             unit = rng.choice(["a", "ab", "1", " ", "\n", "\U0001F600", "\u00e9", "'", "!", "\u4e2d", "x\u0301"])
             parts.append(unit * rng.randint(100, 6000))
+        elif r < 0.74:
+            # runs of one script without spaces (Han, Kana, Thai, Hangul, Cyrillic): many
+            # merges per piece, through the merge memo shared across calls (oh_pair_rank)
+            lo, hi = rng.choice([(0x4E00, 0x9FFF), (0x3041, 0x30FF), (0x0E01, 0x0E4B), (0xAC00, 0xD7A3), (0x0430, 0x044F)])
+            parts.append("".join(chr(rng.randint(lo, hi)) for _ in range(rng.choice([2, 5, 12, 40, 200]))))
         else:
             parts.append("".join(rng.choice(FRAGMENTS + ["a", "b", "x", " ", "1"]) for _ in range(rng.randint(1, 8))))
     return "".join(parts)

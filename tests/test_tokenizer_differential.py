@@ -438,3 +438,35 @@ def test_many_special_lengths_and_prefixes():
         text = "".join(rng.choice(names + ["a", "b", "c", "<", ">", "x", " ", "é"]) for _ in range(rng.randint(0, 30)))
         allowed = set(rng.sample(names, rng.randint(1, len(names))))
         assert c.encode(text, allowed) == p.encode(text, allowed), (text, allowed)
+
+
+def test_short_tokens_with_nul_bytes_keep_their_length():
+    # Short tokens (1-8 bytes) are looked up by their bytes packed into one integer, where
+    # "a" and "a\0" pack alike: the length must tell them apart.
+    ranks = [bytes([b]) for b in range(256)] + [b"a\x00", b"a\x00\x00", b"\x00a", b"\x00\x00\x00\x00a\x00\x00\x00",
+                                                 b"\x00\x00", b"a\x00\x00\x00\x00\x00\x00\x00", b"aa", b"aaaa"]
+    p = pure.CoreBPE(ranks, {})
+    c = compiled.CoreBPE(ranks, {})
+    rng = random.Random(16)
+    for _ in range(300):
+        text = "".join(rng.choice(["a", "\x00", "aa", "\x00a", " "]) for _ in range(rng.randint(1, 24)))
+        assert c.encode_ordinary(text) == p.encode_ordinary(text), repr(text)
+    for k in range(1, 12):
+        assert c.encode_ordinary("a" + "\x00" * k) == p.encode_ordinary("a" + "\x00" * k)
+
+
+def test_merge_memo_gives_the_same_tokens_every_time(backends):
+    # Merges are memoized by token-id pair across calls and threads (_bpe_core.h,
+    # oh_pair_rank): first (memo cold) and later (memo warm) calls must agree with the pure
+    # backend, also for pieces long enough for the heap merge.
+    p, c = backends
+    rng = random.Random(1616)
+    scripts = [(0x4E00, 0x9FFF), (0x3041, 0x30FF), (0x0E01, 0x0E4B), (0xAC00, 0xD7A3), (0x0430, 0x044F)]
+    texts = []
+    for _ in range(60):
+        lo, hi = rng.choice(scripts)
+        texts.append("".join(chr(rng.randint(lo, hi)) for _ in range(rng.choice([2, 7, 20, 90]))))
+    expected = [p.encode_ordinary(t) for t in texts]
+    for _ in range(2):
+        assert [c.encode_ordinary(t) for t in texts] == expected
+    assert c.encode_batch(texts * 4, frozenset(), 2) == expected * 4
