@@ -198,18 +198,21 @@ def parse_header(header: str, role: Optional[Role], with_recipient_and_type: boo
 
 
 def _make_message(h: Header, text: str) -> Message:
-    # Fields are known-valid here; skip the validating constructors.
+    # Fields are known-valid here; skip the validating constructors (and the models'
+    # __setattr__): fill each instance dict in field order.
     author = object.__new__(Author)
-    author.role = h[0]
-    author.name = h[1]
+    d = author.__dict__
+    d["role"] = h[0]
+    d["name"] = h[1]
     content = object.__new__(TextContent)
-    content.text = text
+    content.__dict__["text"] = text
     msg = object.__new__(Message)
-    msg.author = author
-    msg.content = [content]
-    msg.channel = h[3]
-    msg.recipient = h[2]
-    msg.content_type = h[4]
+    d = msg.__dict__
+    d["author"] = author
+    d["content"] = [content]
+    d["channel"] = h[3]
+    d["recipient"] = h[2]
+    d["content_type"] = h[4]
     return msg
 
 
