@@ -142,10 +142,13 @@ def model_json_schema(cls: type, core_schema: cs.CoreSchema, handler: Any) -> An
     from . import chat
 
     js = handler(core_schema)
+    target = handler.resolve_ref_schema(js)
     if cls is chat.Content:
-        target = handler.resolve_ref_schema(js)
         target.clear()
         target.update(_CONTENT_JSON_SCHEMA)
+    else:
+        # The official models have no docstrings; ours would become descriptions.
+        target.pop("description", None)
     return js
 
 

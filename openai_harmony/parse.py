@@ -831,7 +831,8 @@ class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
     An issue is recorded at the token that shows it; a span when its piece closes.
     """
 
-    __slots__ = ()
+    # No __slots__: instances have a __dict__, so tests can patch methods on one parser
+    # (``mock.patch.object(p, "process")``) and ``vars(p)`` works, as with the official.
 
     def __init__(self, encoding: Any, role: Optional[Role], *, strict: bool = True, recover: bool = False) -> None:
         role_str = _role_arg(role)
