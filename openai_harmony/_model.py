@@ -365,6 +365,7 @@ class _Model:
             "The `parse_raw` method is deprecated; if your data is JSON use `model_validate_json`, "
             "otherwise load the data then use `model_validate` instead."
         )
+        _deprecated("`load_str_bytes` is deprecated.")  # pydantic warns twice here
         return cls.model_validate_json(b)
 
     @classmethod
@@ -384,7 +385,12 @@ class _Model:
             "The `from_orm` method is deprecated; set `model_config['from_attributes']=True` "
             "and use `model_validate` instead."
         )
-        raise TypeError("You must set the config attribute `from_attributes=True` to use from_orm")
+        message = "You must set the config attribute `from_attributes=True` to use from_orm"
+        if pydantic_support() is not None:
+            from pydantic import PydanticUserError
+
+            raise PydanticUserError(message, code=None)
+        raise TypeError(message)
 
     @classmethod
     def construct(cls, _fields_set: Optional[Set[str]] = None, **values: Any) -> Any:
@@ -463,13 +469,33 @@ def _fallback_dump(obj: _Model, mode: str, exclude_none: bool, options: Dict[str
     return out
 
 
-def signature(cls: type) -> inspect.Signature:
+class _Factory:
+    """Default shown in signatures for fields with a default factory (as pydantic shows it)."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+
+def field_types(cls: type, namespace: Dict[str, Any]) -> Dict[str, Any]:
+    """Field name -> its annotation, evaluated in ``namespace`` (chat.py's globals)."""
+    out = {}
+    for f in getattr(cls, "__dataclass_fields__", {}).values():
+        out[f.name] = eval(f.type, namespace) if isinstance(f.type, str) else f.type
+    return out
+
+
+def signature(cls: type, namespace: Dict[str, Any]) -> inspect.Signature:
     """The constructor signature pydantic reports: keyword-only fields with their defaults."""
     params = []
-    hints = getattr(cls, "__annotations__", {})
+    hints = field_types(cls, namespace)
     for name, _kind, default, factory in cls._h_spec:  # type: ignore[attr-defined]
         kw: Dict[str, Any] = {}
-        if factory is None and default is not _REQUIRED_REF[0]:
+        if factory is not None:
+            kw["default"] = _FACTORY
+        elif default is not _REQUIRED_REF[0]:
             kw["default"] = default
-        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=hints.get(name, Any), **kw))
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=hints[name], **kw))
     return inspect.Signature(params, return_annotation=None)

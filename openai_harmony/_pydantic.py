@@ -84,33 +84,40 @@ def model_core_schema(cls: type, handler: Any) -> cs.CoreSchema:
 def _content_schema(handler: Any) -> cs.CoreSchema:
     from . import chat
 
-    variants = {
-        "text": handler.generate_schema(chat.TextContent),
-        "system_content": handler.generate_schema(chat.SystemContent),
-        "developer_content": handler.generate_schema(chat.DeveloperContent),
-        "": cs.no_info_plain_validator_function(lambda _v: chat.Content()),
-    }
+    # The variants are validated by their own adapters, not embedded as definitions:
+    # the JSON schema of Content is the official's empty object, and embedded variants
+    # would still show up as orphan definitions in FastAPI's OpenAPI document.
+    variants = {"text": chat.TextContent, "system_content": chat.SystemContent,
+                "developer_content": chat.DeveloperContent}
 
-    def tag(value: Any) -> Optional[str]:
-        kind = value.get("type")
-        if kind is None:
-            # Untagged dicts: a text content if it has a text, else the empty base class
-            # (what the official makes of every dict).
-            return "text" if "text" in value else ""
-        return kind if isinstance(kind, str) else None
-
-    union = cs.tagged_union_schema(variants, tag)
-
-    def validate(value: Any, handler: Callable[[Any], Any]) -> Any:
+    def validate(value: Any) -> Any:
         if isinstance(value, chat.Content):
             return value
         if not isinstance(value, dict):
             raise PydanticKnownError("model_type", {"class_name": "Content"})
-        return handler(value)
+        kind = value.get("type")
+        if kind is None:
+            # Untagged: a text content if it has a text, else the empty base class (what
+            # the official makes of every dict).
+            if "text" not in value:
+                return chat.Content()
+            kind = "text"
+        cls = variants.get(kind) if isinstance(kind, str) else None
+        if cls is None:
+            raise PydanticKnownError(
+                "union_tag_invalid",
+                {"discriminator": "'type'", "tag": str(kind),
+                 "expected_tags": "'text', 'system_content', 'developer_content'"},
+            )
+        return adapter(cls).validate_python(value)
 
+    # The inner schema (never run) is the official's field-less Content model, for JSON schemas.
+    official = cs.model_schema(
+        chat.Content, cs.model_fields_schema({}, model_name="Content"), config=cs.CoreConfig(title="Content")
+    )
     return cs.no_info_wrap_validator_function(
-        validate,
-        union,
+        lambda value, _handler: validate(value),
+        official,
         ref=f"{chat.Content.__module__}.Content:{id(chat.Content)}",
         serialization=cs.plain_serializer_function_ser_schema(dump_content, info_arg=True),
     )
@@ -166,14 +173,13 @@ def enum_json_schema(cls: type, core_schema: cs.CoreSchema, handler: Any) -> Any
 
 def field_infos(cls: type) -> Dict[str, Any]:
     """``model_fields``: a pydantic ``FieldInfo`` per field, as the official models have."""
-    import typing
-
     from pydantic import Field
     from pydantic.fields import FieldInfo
 
     from . import chat
+    from ._model import field_types
 
-    hints = typing.get_type_hints(cls, vars(chat))
+    hints = field_types(cls, vars(chat))
     out: Dict[str, Any] = {}
     for name, _kind, default, factory in cls._h_spec:  # type: ignore[attr-defined]
         if factory is not None:

@@ -473,7 +473,7 @@ class SystemContent(Content):
     conversation_start_date: Optional[str] = None
     knowledge_cutoff: Optional[str] = "2024-06"
     channel_config: Optional[ChannelConfig] = None
-    tools: Optional[Dict[str, ToolNamespaceConfig]] = None
+    tools: Optional[dict[str, ToolNamespaceConfig]] = None
 
     _h_spec = (
         ("model_identity", "opt_str", _DEFAULT_IDENTITY, None),
@@ -559,7 +559,7 @@ class DeveloperContent(Content):
     """Content of the developer message: instructions and tools."""
 
     instructions: Optional[str] = None
-    tools: Optional[Dict[str, ToolNamespaceConfig]] = None
+    tools: Optional[dict[str, ToolNamespaceConfig]] = None
 
     _h_spec = (("instructions", "opt_str", None, None), ("tools", "opt_tools_map", None, None))
 
@@ -983,5 +983,10 @@ for _cls in (Role, ReasoningEffort):
     _cls.__get_pydantic_json_schema__ = classmethod(_enum_json_schema)  # type: ignore[attr-defined]
 
 for _cls in (Content, *_MODEL_TYPES, RenderConversationConfig, RenderOptions):
-    _cls.__signature__ = _signature(_cls)  # type: ignore[attr-defined]
-del _cls
+    _cls.__signature__ = _signature(_cls, globals())  # type: ignore[attr-defined]
+    # Like pydantic, no class attribute per field (dataclass leaves the defaults there):
+    # values live in each instance's __dict__.
+    for _name in _cls._h_names:
+        if _name in vars(_cls):
+            delattr(_cls, _name)
+del _cls, _name
