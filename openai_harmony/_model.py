@@ -18,6 +18,11 @@ from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Set, Tuple
 
 _PYDANTIC: Any = None  # the _pydantic module, False when pydantic is not installed
 
+# Fields are stored with object.__setattr__, never through ``obj.__dict__``: on CPython 3.11
+# touching ``__dict__`` turns the instance's inline attribute values into a real dict, and
+# every later attribute read (the renderer's) gets several times slower.
+_osa = object.__setattr__
+
 
 def pydantic_support() -> Any:
     """The ``_pydantic`` helper module, or None when pydantic is not installed."""
@@ -71,6 +76,8 @@ class _Model:
     __slots__ = ("_h_fields_set",)
     _h_spec: Spec = ()
     _h_names: frozenset = frozenset()
+    _h_order: Tuple[str, ...] = ()
+    _h_bits: Dict[str, int] = {}
     # Checkers set by chat.py: kind -> fast check (value or _BAD), kind -> lax validation.
     _h_fast: Dict[str, Callable[[Any], Any]] = {}
     _h_lax: Dict[str, Callable[[str, str, Any], Any]] = {}
@@ -79,45 +86,29 @@ class _Model:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._h_names = frozenset(name for name, _k, _d, _f in cls._h_spec)
+        cls._h_order = tuple(name for name, _k, _d, _f in cls._h_spec)
+        cls._h_names = frozenset(cls._h_order)
+        # The constructor records the fields it was given as a bit mask (no set to allocate).
+        cls._h_bits = {name: 1 << i for i, name in enumerate(cls._h_order)}
         cls.__module__ = "openai_harmony"  # where the official defines them; pickles say so
 
     def __init__(self, /, **data: Any) -> None:
-        d = self.__dict__
-        fast = self._h_fast
-        bad = self._h_bad
-        given = 0
-        for name, kind, default, factory in self._h_spec:
-            if name in data:
-                v = fast[kind](data[name])
-                if v is bad:
-                    return _slow_init(self, data)
-                given += 1
-            elif factory is not None:
-                v = factory()
-            elif default is _REQUIRED_REF[0]:
-                return _slow_init(self, data)
-            else:
-                v = default
-            d[name] = v
-        names = self._h_names
-        object.__setattr__(
-            self, "_h_fields_set", set(data) if given == len(data) else {k for k in data if k in names}
-        )
-
-    # The official's constructor is pydantic's; positional arguments fail with its message.
-    __init__.__qualname__ = "BaseModel.__init__"
+        _slow_init(self, data)
 
     @property
     def __pydantic_fields_set__(self) -> Set[str]:
         try:
-            return self._h_fields_set
+            fs = self._h_fields_set
         except AttributeError:
             # Built without a constructor (the parser): every field counts as set, as for
             # the official's messages, which it builds with every field.
             fs = set(self._h_names)
-            object.__setattr__(self, "_h_fields_set", fs)
-            return fs
+        else:
+            if type(fs) is not int:
+                return fs  # type: ignore[no-any-return]
+            fs = {name for i, name in enumerate(self._h_order) if fs >> i & 1}
+        _osa(self, "_h_fields_set", fs)
+        return fs
 
     @__pydantic_fields_set__.setter
     def __pydantic_fields_set__(self, value: Set[str]) -> None:
@@ -128,24 +119,27 @@ class _Model:
     __pydantic_private__ = property(lambda self: None, lambda self, value: None)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in self._h_names:
-            self.__dict__[name] = value
-            self.__pydantic_fields_set__.add(name)
+        bit = self._h_bits.get(name)
+        if bit is not None:
+            _osa(self, name, value)
+            try:
+                fs = self._h_fields_set
+            except AttributeError:
+                return  # every field already counts as set
+            if type(fs) is int:
+                _osa(self, "_h_fields_set", fs | bit)
+            else:
+                fs.add(name)
         elif name[:1] == "_":
-            object.__setattr__(self, name, value)
+            _osa(self, name, value)
         else:
             raise ValueError(f'"{type(self).__name__}" object has no field "{name}"')
 
     # -- printing, pickling, copying -------------------------------------------------
 
     def __repr_args__(self) -> Iterator[Tuple[str, Any]]:
-        d = self.__dict__
-        for name in self._h_names_ordered():
-            yield name, d.get(name)
-
-    @classmethod
-    def _h_names_ordered(cls) -> Tuple[str, ...]:
-        return tuple(name for name, _k, _d, _f in cls._h_spec)
+        for name in self._h_order:
+            yield name, getattr(self, name, None)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.__repr_str__(', ')})"
@@ -173,14 +167,16 @@ class _Model:
             state = state["__dict__"]
         else:
             fields_set = None
-        object.__setattr__(self, "__dict__", dict(state))
+        for key, value in state.items():
+            _osa(self, key, value)
         if fields_set is not None:
             object.__setattr__(self, "_h_fields_set", set(fields_set))
 
     def __copy__(self) -> Any:
         out = object.__new__(type(self))
-        object.__setattr__(out, "__dict__", dict(self.__dict__))
-        object.__setattr__(out, "_h_fields_set", set(self.__pydantic_fields_set__))
+        for key, value in self.__dict__.items():
+            _osa(out, key, value)
+        _osa(out, "_h_fields_set", set(self.__pydantic_fields_set__))
         return out
 
     def __deepcopy__(self, memo: Optional[Dict[int, Any]] = None) -> Any:
@@ -188,8 +184,9 @@ class _Model:
         if memo is None:
             memo = {}
         memo[id(self)] = out
-        object.__setattr__(out, "__dict__", _copy.deepcopy(self.__dict__, memo))
-        object.__setattr__(out, "_h_fields_set", set(self.__pydantic_fields_set__))
+        for key, value in self.__dict__.items():
+            _osa(out, key, _copy.deepcopy(value, memo))
+        _osa(out, "_h_fields_set", set(self.__pydantic_fields_set__))
         return out
 
     def __iter__(self) -> Iterator[Any]:
@@ -235,16 +232,15 @@ class _Model:
     def model_construct(cls, _fields_set: Optional[Set[str]] = None, **values: Any) -> Any:
         """Build without validation; missing fields take their defaults."""
         out = object.__new__(cls)
-        d = out.__dict__
         given = set()
         for name, _kind, default, factory in cls._h_spec:
             if name in values:
-                d[name] = values[name]
+                _osa(out, name, values[name])
                 given.add(name)
             elif factory is not None:
-                d[name] = factory()
+                _osa(out, name, factory())
             elif default is not _REQUIRED_REF[0]:
-                d[name] = default
+                _osa(out, name, default)
         object.__setattr__(out, "_h_fields_set", set(_fields_set) if _fields_set is not None else given)
         return out
 
@@ -253,13 +249,14 @@ class _Model:
         if deep and update:
             out = self.__copy__()
             memo: Dict[int, Any] = {id(self): out}
-            for k, v in out.__dict__.items():
+            for k, v in self.__dict__.items():
                 if k not in update:
-                    out.__dict__[k] = _copy.deepcopy(v, memo)
+                    _osa(out, k, _copy.deepcopy(v, memo))
         else:
             out = self.__deepcopy__() if deep else self.__copy__()
         if update:
-            out.__dict__.update(update)
+            for k, v in update.items():  # any key, unvalidated, as pydantic does
+                _osa(out, k, v)
             out.__pydantic_fields_set__.update(update.keys())
         return out
 
@@ -430,6 +427,75 @@ class _Model:
 # chat.py fills this with its "required" sentinel (one object shared by both modules).
 _REQUIRED_REF: list = [object()]
 
+# Inline exact-type checks of the common field kinds (others call _h_fast[kind]).
+_INLINE_CHECKS = {
+    "str": "type({v}) is str",
+    "opt_str": "{v} is None or type({v}) is str",
+    "bool": "{v} is True or {v} is False",
+    "role": "type({v}) is Role",
+    "opt_effort": "{v} is None or type({v}) is ReasoningEffort",
+    "author": "type({v}) is Author",
+}
+
+
+def make_init(cls: type) -> Callable[..., None]:
+    """A constructor for ``cls`` that stores exact-typed values directly, in field order.
+
+    Generated (as dataclasses does) because it runs for every message built: keyword
+    parameters, inline type checks, the given fields as a bit mask.  Any other value sends
+    the whole call to ``_slow_init`` (pydantic's validator, or the lax checks).
+    """
+    from . import chat
+
+    env: Dict[str, Any] = {
+        "_slow": _slow_init, "_osa": _osa, "_M": _MISSING, "_bad": cls._h_bad,  # type: ignore[attr-defined]
+        "Role": chat.Role, "ReasoningEffort": chat.ReasoningEffort, "Author": chat.Author,
+    }
+    spec = cls._h_spec  # type: ignore[attr-defined]
+    params = "".join(f"{name}=_M, " for name, _k, _d, _f in spec)
+    collect = ["def _data(extra, " + params + "):", "    data = {}"]
+    collect += [f"    if {name} is not _M: data[{name!r}] = {name}" for name, _k, _d, _f in spec]
+    collect += ["    data.update(extra)", "    return data"]
+    args = "".join(f"{name}, " for name, _k, _d, _f in spec)
+    slow = f"return _slow(self, _data(extra, {args}))"
+    star = "*, " if params else ""
+    lines = [f"def __init__(self, /, {star}{params}**extra):", "    m = 0"]
+    for i, (name, kind, default, factory) in enumerate(spec):
+        lines.append(f"    if {name} is _M:")
+        if factory is not None:
+            env[f"_factory{i}"] = factory
+            lines.append(f"        {name} = _factory{i}()")
+        elif default is _REQUIRED_REF[0]:
+            lines.append(f"        {slow}")
+        else:
+            env[f"_default{i}"] = default
+            lines.append(f"        {name} = _default{i}")
+        lines.append("    else:")
+        if kind in _INLINE_CHECKS:
+            lines.append(f"        if not ({_INLINE_CHECKS[kind].format(v=name)}): {slow}")
+        else:
+            env[f"_fast{i}"] = cls._h_fast[kind]  # type: ignore[attr-defined]
+            lines.append(f"        v = _fast{i}({name})")
+            lines.append(f"        if v is _bad: {slow}")
+            lines.append(f"        {name} = v")
+        lines.append(f"        m |= {1 << i}")
+        lines.append(f"    _osa(self, {name!r}, {name})")
+    lines.append("    _osa(self, '_h_fields_set', m)")
+    exec("\n".join(collect + lines), env)  # noqa: S102 - generated from the class's own field table
+    init = env["__init__"]
+    # The official's constructor is pydantic's; positional arguments fail with its message.
+    init.__qualname__ = "BaseModel.__init__"
+    init.__doc__ = f"Build a {cls.__name__} from keyword arguments, validated like the official."
+    return init  # type: ignore[no-any-return]
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING = _Missing()
+
 
 def _slow_init(self: _Model, data: Dict[str, Any]) -> None:
     # Some value is not of the exact field type: full lax validation.
@@ -438,19 +504,18 @@ def _slow_init(self: _Model, data: Dict[str, Any]) -> None:
         support.adapter(type(self)).validator.validate_python(data, self_instance=self)
         return
     lax = self._h_lax
-    d = self.__dict__
     owner = type(self).__name__
     for name, kind, default, factory in self._h_spec:
         if name in data:
-            d[name] = lax[kind](owner, name, data[name])
+            _osa(self, name, lax[kind](owner, name, data[name]))
         elif factory is not None:
-            d[name] = factory()
+            _osa(self, name, factory())
         elif default is _REQUIRED_REF[0]:
             from .chat import _missing
 
             raise _missing(owner, name)
         else:
-            d[name] = default
+            _osa(self, name, default)
     names = self._h_names
     object.__setattr__(self, "_h_fields_set", {k for k in data if k in names})
 

@@ -18,7 +18,7 @@ from enum import Enum
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from ._args import expected, listed, named
-from ._model import _REQUIRED_REF, _Model, signature as _signature
+from ._model import _REQUIRED_REF, _Model, make_init as _make_init, signature as _signature
 
 __all__ = [
     "ValidationError",
@@ -983,6 +983,7 @@ for _cls in (Role, ReasoningEffort):
     _cls.__get_pydantic_json_schema__ = classmethod(_enum_json_schema)  # type: ignore[attr-defined]
 
 for _cls in (Content, *_MODEL_TYPES, RenderConversationConfig, RenderOptions):
+    _cls.__init__ = _make_init(_cls)  # type: ignore[misc]
     _cls.__signature__ = _signature(_cls, globals())  # type: ignore[attr-defined]
     # Like pydantic, no class attribute per field (dataclass leaves the defaults there):
     # values live in each instance's __dict__.

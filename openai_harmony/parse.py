@@ -198,22 +198,24 @@ def parse_header(header: str, role: Optional[Role], with_recipient_and_type: boo
 
 
 def _make_message(h: Header, text: str) -> Message:
-    # Fields are known-valid here; skip the validating constructors (and the models'
-    # __setattr__): fill each instance dict in field order.
-    author = object.__new__(Author)
-    d = author.__dict__
-    d["role"] = h[0]
-    d["name"] = h[1]
-    content = object.__new__(TextContent)
-    content.__dict__["text"] = text
-    msg = object.__new__(Message)
-    d = msg.__dict__
-    d["author"] = author
-    d["content"] = [content]
-    d["channel"] = h[3]
-    d["recipient"] = h[2]
-    d["content_type"] = h[4]
+    # Fields are known-valid here; skip the validating constructors and the models'
+    # __setattr__ (object.__setattr__ keeps CPython's fast inline attribute storage).
+    author = _new(Author)
+    _set(author, "role", h[0])
+    _set(author, "name", h[1])
+    content = _new(TextContent)
+    _set(content, "text", text)
+    msg = _new(Message)
+    _set(msg, "author", author)
+    _set(msg, "content", [content])
+    _set(msg, "channel", h[3])
+    _set(msg, "recipient", h[2])
+    _set(msg, "content_type", h[4])
     return msg
+
+
+_new = object.__new__
+_set = object.__setattr__
 
 
 def _copy_message(m: Message) -> Message:
