@@ -14,7 +14,7 @@ import copy as _copy
 import inspect
 import json
 import warnings
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple, cast
 
 _PYDANTIC: Any = None  # the _pydantic module, False when pydantic is not installed
 
@@ -58,7 +58,7 @@ def _needs_pydantic(what: str) -> Any:
 class _ClassProperty:
     """``Model.model_fields``-style attribute computed from the class."""
 
-    def __init__(self, fn: Callable[[type], Any]) -> None:
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
         self.fn = fn
         self.__doc__ = fn.__doc__
 
@@ -74,8 +74,9 @@ class _Model:
     """pydantic ``BaseModel``'s API over a dataclass (subclasses set ``_h_spec``)."""
 
     __slots__ = ("_h_fields_set",)
+    _h_fields_set: Any  # the given fields: a bit mask from the constructor, else a set
     _h_spec: Spec = ()
-    _h_names: frozenset = frozenset()
+    _h_names: FrozenSet[str] = frozenset()
     _h_order: Tuple[str, ...] = ()
     _h_bits: Dict[str, int] = {}
     # Checkers set by chat.py: kind -> fast check (value or _BAD), kind -> lax validation.
@@ -206,15 +207,15 @@ class _Model:
         return _needs_pydantic("a JSON schema").model_json_schema(cls, core_schema, handler)
 
     @_ClassProperty
-    def model_fields(cls) -> Dict[str, Any]:
+    def model_fields(cls: Any) -> Dict[str, Any]:
         """Field name -> pydantic ``FieldInfo`` (dataclass ``Field`` without pydantic)."""
         support = pydantic_support()
         if support is None:
-            return dict(cls.__dataclass_fields__)  # type: ignore[attr-defined]
-        return support.field_infos(cls)
+            return dict(cls.__dataclass_fields__)
+        return cast(Dict[str, Any], support.field_infos(cls))
 
     @_ClassProperty
-    def model_computed_fields(cls) -> Dict[str, Any]:
+    def model_computed_fields(cls: Any) -> Dict[str, Any]:
         """No computed fields (as in the official models)."""
         return {}
 
@@ -265,9 +266,9 @@ class _Model:
         support = pydantic_support()
         if support is None:
             return _fallback_dump(self, mode, exclude_none, options)
-        return support.adapter(type(self)).serializer.to_python(
+        return cast(Dict[str, Any], support.adapter(type(self)).serializer.to_python(
             self, mode=mode, exclude_none=exclude_none, **options
-        )
+        ))
 
     def model_dump_json(self, *, indent: Optional[int] = None, exclude_none: bool = False, **options: Any) -> str:
         """JSON of the fields, formatted like pydantic-core."""
@@ -278,7 +279,7 @@ class _Model:
             from .chat import _pydantic_json
 
             return _pydantic_json(_fallback_dump(self, "json", exclude_none, options))
-        raw = support.adapter(type(self)).serializer.to_json(
+        raw: bytes = support.adapter(type(self)).serializer.to_json(
             self, indent=indent, exclude_none=exclude_none, **options
         )
         return raw.decode("utf-8")
@@ -314,7 +315,7 @@ class _Model:
     def model_json_schema(cls, by_alias: bool = True, ref_template: str = "#/$defs/{model}", **options: Any) -> Dict[str, Any]:
         """The JSON schema of the model (the official model's schema)."""
         ta = _needs_pydantic("model_json_schema").adapter(cls)
-        return ta.json_schema(by_alias=by_alias, ref_template=ref_template, **options)
+        return cast(Dict[str, Any], ta.json_schema(by_alias=by_alias, ref_template=ref_template, **options))
 
     @classmethod
     def model_rebuild(cls, **_options: Any) -> Optional[bool]:
@@ -425,7 +426,7 @@ class _Model:
 
 
 # chat.py fills this with its "required" sentinel (one object shared by both modules).
-_REQUIRED_REF: list = [object()]
+_REQUIRED_REF: List[Any] = [object()]
 
 # Inline exact-type checks of the common field kinds (others call _h_fast[kind]).
 _INLINE_CHECKS = {

@@ -15,7 +15,7 @@ from typing import Any, Callable, Dict, Optional
 from pydantic import TypeAdapter
 from pydantic_core import PydanticKnownError, core_schema as cs
 
-_ADAPTERS: Dict[type, TypeAdapter] = {}
+_ADAPTERS: Dict[type, "TypeAdapter[Any]"] = {}
 
 # The official ``Content`` model has no fields: its JSON schema is an empty object.
 _CONTENT_JSON_SCHEMA = {"properties": {}, "title": "Content", "type": "object"}
@@ -23,11 +23,11 @@ _CONTENT_JSON_SCHEMA = {"properties": {}, "title": "Content", "type": "object"}
 _ENUM_DESCRIPTIONS = {"Role": "The role of a message author (mirrors ``chat::Role``).", "ReasoningEffort": None}
 
 
-def adapter(cls: type) -> TypeAdapter:
+def adapter(cls: type) -> "TypeAdapter[Any]":
     """The cached ``TypeAdapter`` of a model class."""
     ta = _ADAPTERS.get(cls)
     if ta is None:
-        ta = _ADAPTERS[cls] = TypeAdapter(cls)
+        ta = _ADAPTERS[cls] = TypeAdapter[Any](cls)
     return ta
 
 
@@ -35,7 +35,8 @@ def _kind_schema(kind: str, handler: Any) -> cs.CoreSchema:
     from . import chat
 
     def model(c: type) -> cs.CoreSchema:
-        return handler.generate_schema(c)
+        schema: cs.CoreSchema = handler.generate_schema(c)
+        return schema
 
     table: Dict[str, Callable[[], cs.CoreSchema]] = {
         "str": cs.str_schema,

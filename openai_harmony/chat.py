@@ -977,17 +977,17 @@ def _enum_json_schema(cls: type, core_schema: Any, handler: Any) -> Any:
     return _needs_pydantic("a JSON schema").enum_json_schema(cls, core_schema, handler)
 
 
-for _cls in (Role, ReasoningEffort):
-    _cls.__module__ = "openai_harmony"
+for _enum in (Role, ReasoningEffort):
+    _enum.__module__ = "openai_harmony"
     # pydantic hook: the enum's JSON schema as the official's (its docstring is the description)
-    _cls.__get_pydantic_json_schema__ = classmethod(_enum_json_schema)  # type: ignore[attr-defined]
+    setattr(_enum, "__get_pydantic_json_schema__", classmethod(_enum_json_schema))
 
 for _cls in (Content, *_MODEL_TYPES, RenderConversationConfig, RenderOptions):
-    _cls.__init__ = _make_init(_cls)  # type: ignore[misc]
-    _cls.__signature__ = _signature(_cls, globals())  # type: ignore[attr-defined]
+    setattr(_cls, "__init__", _make_init(_cls))
+    setattr(_cls, "__signature__", _signature(_cls, globals()))
     # Like pydantic, no class attribute per field (dataclass leaves the defaults there):
     # values live in each instance's __dict__.
     for _name in _cls._h_names:
         if _name in vars(_cls):
             delattr(_cls, _name)
-del _cls, _name
+del _enum, _cls, _name
