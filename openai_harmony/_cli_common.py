@@ -45,11 +45,21 @@ def _error_text(exc: BaseException) -> str:
         return f"missing {exc.args[0]!r}"
     if isinstance(exc, RecursionError):
         return "input nested too deeply"
+    if type(exc).__name__ == "ValidationError" and callable(getattr(exc, "errors", None)):
+        # pydantic's (multi-line): one "Model.field: reason" per error.
+        return "; ".join(_pydantic_error_text(exc.title, e) for e in exc.errors())  # type: ignore[attr-defined]
     text = _one_line(str(exc))
     if text.startswith("invalid conversation JSON: "):
         # The position is in the library's internal serialisation, not in the user's file.
         text = re.sub(r" at line \d+ column \d+$", "", text)
     return text or type(exc).__name__
+
+
+def _pydantic_error_text(title: str, error: Any) -> str:
+    where = ".".join([title, *(str(x) for x in error["loc"])])
+    if error["type"] == "missing":
+        return f"{where}: {error['msg']}"
+    return f"{where}: {error['msg']}, got {error['input']!r:.80}"
 
 
 def _os_error_text(verb: str, path: str, exc: OSError) -> str:

@@ -13,10 +13,12 @@ import copy
 import json
 import os
 from dataclasses import dataclass, field, fields
+from decimal import Decimal
 from enum import Enum
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from ._args import expected, listed, named
+from ._model import _REQUIRED_REF, _Model, make_init as _make_init, signature as _signature
 
 __all__ = [
     "ValidationError",
@@ -109,7 +111,10 @@ def _missing(owner: str, name: str) -> ValidationError:
 
 
 def _lax_str(value: Any) -> Optional[str]:
-    # pydantic's lax str: str subclasses (e.g. str enums) as plain str, UTF-8 bytes decoded.
+    # pydantic's lax str: str subclasses as plain str, any enum member as str(its value),
+    # UTF-8 bytes decoded.
+    if isinstance(value, Enum):
+        return str(value.value)
     if isinstance(value, str):
         return str.__str__(value)
     if isinstance(value, (bytes, bytearray)):
@@ -145,12 +150,13 @@ def _check_bool(owner: str, name: str, value: Any) -> bool:
         return value
     if value is _REQUIRED:
         raise _missing(owner, name)
-    if isinstance(value, int) and value in (0, 1):
+    if isinstance(value, (int, float, Decimal)) and value in (0, 1):
         return bool(value)
-    if isinstance(value, float) and value in (0.0, 1.0):
-        return bool(value)
+    if isinstance(value, (bytes, bytearray)):
+        value = bytes(value).decode("utf-8", "replace")
     if isinstance(value, str):
-        low = value.strip().lower()
+        # No stripping: pydantic rejects " true ".
+        low = value.lower()
         if low in _TRUE_STRINGS:
             return True
         if low in _FALSE_STRINGS:
@@ -222,42 +228,6 @@ def _dump_tools_map(tools: Mapping[str, "ToolNamespaceConfig"]) -> Dict[str, Any
     return {key: ns.to_dict() for key, ns in tools.items()}
 
 
-class _Model:
-    """The small part of pydantic's BaseModel API that callers of the official models use."""
-
-    __slots__ = ()
-
-    def model_dump(self, *, mode: str = "python", exclude_none: bool = False) -> Dict[str, Any]:
-        """Fields as a dict, like pydantic (``mode="json"`` gives plain JSON values)."""
-        return _model_dump(self, mode == "json", exclude_none)
-
-    def model_dump_json(self, *, exclude_none: bool = False) -> str:
-        """Compact JSON of ``model_dump(mode="json")``, formatted like pydantic-core."""
-        return _pydantic_json(self.model_dump(mode="json", exclude_none=exclude_none))
-
-    def model_copy(self, *, update: Optional[Mapping[str, Any]] = None, deep: bool = False) -> Any:
-        """Shallow (or deep) copy with optional field updates, unvalidated like pydantic."""
-        out = copy.deepcopy(self) if deep else copy.copy(self)
-        for k, v in (update or {}).items():
-            setattr(out, k, v)
-        return out
-
-    def __iter__(self) -> Iterator[Any]:
-        # pydantic models iterate over (field name, value) pairs.
-        if not hasattr(self, "__dataclass_fields__"):
-            return iter(())
-        return iter([(f.name, getattr(self, f.name)) for f in fields(self)])
-
-    @classmethod
-    def model_validate(cls, obj: Any) -> Any:
-        """``obj`` if already an instance, else build one from a mapping of fields."""
-        if isinstance(obj, cls):
-            return obj
-        if isinstance(obj, Mapping):
-            return cls(**obj)
-        raise ValidationError(f"{cls.__name__}: expected a dict or {cls.__name__}, got {obj!r:.80}")
-
-
 def _pydantic_json(v: Any) -> str:
     """Compact JSON like pydantic-core: raw non-ASCII, shortest floats (``1e+100``)."""
     if v is None:
@@ -292,11 +262,19 @@ def _model_dump(obj: Any, json_mode: bool, exclude_none: bool) -> Dict[str, Any]
         if v is None and exclude_none:
             continue
         if f.name == "content" and type(obj) is Message and isinstance(v, list):
-            # Declared as List[Content]: pydantic dumps the (field-less) base class.
-            out[f.name] = [{} for _ in v]
+            # Each content with its "type" tag, so that it validates back (the official
+            # dumps the field-less base class: [{}]).
+            out[f.name] = [_content_dump(c, json_mode, exclude_none) for c in v]
         else:
             out[f.name] = _model_dump_value(v, json_mode, exclude_none)
     return out
+
+
+def _content_dump(c: Any, json_mode: bool, exclude_none: bool) -> Any:
+    tag = _CONTENT_TAGS.get(type(c))
+    if tag is None:
+        return _model_dump_value(c, json_mode, exclude_none)
+    return {"type": tag, **_model_dump(c, json_mode, exclude_none)}
 
 
 def _model_dump_value(v: Any, json_mode: bool, exclude_none: bool) -> Any:
@@ -318,16 +296,14 @@ def _model_dump_value(v: Any, json_mode: bool, exclude_none: bool) -> Any:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False)
 class Author(_Model):
     """Author of a message: a role plus an optional name (the tool name for tools)."""
 
     role: Role
     name: Optional[str] = None
 
-    def __init__(self, role: Union[Role, str] = _REQUIRED, name: Optional[str] = None, **_extra: Any):
-        self.role = _check_role("Author", role)
-        self.name = _check_opt_str("Author", "name", name)
+    _h_spec = (("role", "role", _REQUIRED, None), ("name", "opt_str", None, None))
 
     @classmethod
     def new(cls, role: Role, name: str) -> "Author":
@@ -340,8 +316,6 @@ class Author(_Model):
             return value
         if isinstance(value, Mapping):
             return cls(**value)
-        if isinstance(value, (Role, str)):
-            return cls(role=value)
         if value is _REQUIRED:
             raise _missing("Message", "author")
         raise _fail("Message", "author", "an Author", value)
@@ -359,27 +333,24 @@ class Author(_Model):
 class Content(_Model):
     """Base class of message contents."""
 
-    __slots__ = ()
-
     def to_dict(self) -> Dict[str, Any]:
         raise NotImplementedError
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False)
 class TextContent(Content):
     """Plain text content."""
 
     text: str
 
-    def __init__(self, text: str = _REQUIRED, **_extra: Any):
-        self.text = _check_str("TextContent", "text", text)
+    _h_spec = (("text", "str", _REQUIRED, None),)
 
     def to_dict(self) -> Dict[str, Any]:
         """``{"type": "text", "text": ...}``."""
         return {"type": "text", "text": self.text}
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False)
 class ToolDescription(_Model):
     """One tool: name, description and an optional JSON schema of its parameters."""
 
@@ -387,20 +358,11 @@ class ToolDescription(_Model):
     description: str
     parameters: Optional[dict] = None
 
-    def __init__(
-        self,
-        name: str = _REQUIRED,
-        description: str = _REQUIRED,
-        parameters: Optional[dict] = None,
-        **_extra: Any,
-    ):
-        self.name = _check_str("ToolDescription", "name", name)
-        self.description = _check_str("ToolDescription", "description", description)
-        if parameters is not None:
-            if not isinstance(parameters, Mapping):
-                raise _fail("ToolDescription", "parameters", "a dict or None", parameters)
-            parameters = dict(parameters)
-        self.parameters = parameters
+    _h_spec = (
+        ("name", "str", _REQUIRED, None),
+        ("description", "str", _REQUIRED, None),
+        ("parameters", "opt_dict", None, None),
+    )
 
     @classmethod
     def new(
@@ -434,7 +396,7 @@ def _builtin_namespace(name: str) -> Dict[str, Any]:
     return copy.deepcopy(_TOOL_NAMESPACES[name])
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False)
 class ToolNamespaceConfig(_Model):
     """A namespace of tools (e.g. ``functions``, ``browser``, ``python``)."""
 
@@ -442,19 +404,11 @@ class ToolNamespaceConfig(_Model):
     description: Optional[str] = None
     tools: List[ToolDescription]
 
-    def __init__(
-        self,
-        name: str = _REQUIRED,
-        description: Optional[str] = None,
-        tools: Sequence[ToolDescription] = _REQUIRED,
-        **_extra: Any,
-    ):
-        self.name = _check_str("ToolNamespaceConfig", "name", name)
-        self.description = _check_opt_str("ToolNamespaceConfig", "description", description)
-        where = "ToolNamespaceConfig.tools"
-        self.tools = [
-            ToolDescription._coerce(t, where) for t in _as_list("ToolNamespaceConfig", "tools", tools)
-        ]
+    _h_spec = (
+        ("name", "str", _REQUIRED, None),
+        ("description", "opt_str", None, None),
+        ("tools", "tools", _REQUIRED, None),
+    )
 
     @staticmethod
     def browser() -> "ToolNamespaceConfig":
@@ -479,21 +433,14 @@ class ToolNamespaceConfig(_Model):
         return _dump_fields(self)
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False)
 class ChannelConfig(_Model):
     """Valid channels announced in the system message, and whether one is required."""
 
     valid_channels: List[str]
     channel_required: bool
 
-    def __init__(
-        self,
-        valid_channels: Sequence[str] = _REQUIRED,
-        channel_required: bool = _REQUIRED,
-        **_extra: Any,
-    ):
-        self.valid_channels = _check_str_list("ChannelConfig", "valid_channels", valid_channels)
-        self.channel_required = _check_bool("ChannelConfig", "channel_required", channel_required)
+    _h_spec = (("valid_channels", "list_str", _REQUIRED, None), ("channel_required", "bool", _REQUIRED, None))
 
     @classmethod
     def require_channels(cls, channels: Sequence[str]) -> "ChannelConfig":
@@ -515,10 +462,9 @@ _SYSTEM_FIELDS = (
 )
 _DEFAULT_IDENTITY = "You are ChatGPT, a large language model trained by OpenAI."
 _DEFAULT_CHANNELS = ("analysis", "commentary", "final")
-_UNSET: Any = object()
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False)
 class SystemContent(Content):
     """Content of the system message: identity, dates, reasoning effort, tools, channels."""
 
@@ -527,34 +473,16 @@ class SystemContent(Content):
     conversation_start_date: Optional[str] = None
     knowledge_cutoff: Optional[str] = "2024-06"
     channel_config: Optional[ChannelConfig] = None
-    tools: Optional[Dict[str, ToolNamespaceConfig]] = None
+    tools: Optional[dict[str, ToolNamespaceConfig]] = None
 
-    def __init__(
-        self,
-        model_identity: Optional[str] = _DEFAULT_IDENTITY,
-        reasoning_effort: Optional[Union[ReasoningEffort, str]] = ReasoningEffort.MEDIUM,
-        conversation_start_date: Optional[str] = None,
-        knowledge_cutoff: Optional[str] = "2024-06",
-        channel_config: Optional[ChannelConfig] = _UNSET,
-        tools: Optional[Dict[str, ToolNamespaceConfig]] = None,
-        **_extra: Any,
-    ):
-        owner = "SystemContent"
-        self.model_identity = _check_opt_str(owner, "model_identity", model_identity)
-        self.reasoning_effort = _check_effort(owner, reasoning_effort)
-        self.conversation_start_date = _check_opt_str(
-            owner, "conversation_start_date", conversation_start_date
-        )
-        self.knowledge_cutoff = _check_opt_str(owner, "knowledge_cutoff", knowledge_cutoff)
-        if channel_config is _UNSET:
-            channel_config = ChannelConfig.require_channels(list(_DEFAULT_CHANNELS))
-        elif channel_config is not None and not isinstance(channel_config, ChannelConfig):
-            if isinstance(channel_config, Mapping):
-                channel_config = ChannelConfig(**channel_config)
-            else:
-                raise _fail(owner, "channel_config", "a ChannelConfig or None", channel_config)
-        self.channel_config = channel_config
-        self.tools = _check_tools_map(owner, tools)
+    _h_spec = (
+        ("model_identity", "opt_str", _DEFAULT_IDENTITY, None),
+        ("reasoning_effort", "opt_effort", ReasoningEffort.MEDIUM, None),
+        ("conversation_start_date", "opt_str", None, None),
+        ("knowledge_cutoff", "opt_str", "2024-06", None),
+        ("channel_config", "opt_channel", None, lambda: ChannelConfig.require_channels(list(_DEFAULT_CHANNELS))),
+        ("tools", "opt_tools_map", None, None),
+    )
 
     @classmethod
     def new(cls) -> "SystemContent":
@@ -626,21 +554,14 @@ class SystemContent(Content):
         return cls(**_mapping(raw, "raw"))
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False)
 class DeveloperContent(Content):
     """Content of the developer message: instructions and tools."""
 
     instructions: Optional[str] = None
-    tools: Optional[Dict[str, ToolNamespaceConfig]] = None
+    tools: Optional[dict[str, ToolNamespaceConfig]] = None
 
-    def __init__(
-        self,
-        instructions: Optional[str] = None,
-        tools: Optional[Dict[str, ToolNamespaceConfig]] = None,
-        **_extra: Any,
-    ):
-        self.instructions = _check_opt_str("DeveloperContent", "instructions", instructions)
-        self.tools = _check_tools_map("DeveloperContent", tools)
+    _h_spec = (("instructions", "opt_str", None, None), ("tools", "opt_tools_map", None, None))
 
     @classmethod
     def new(cls) -> "DeveloperContent":
@@ -748,7 +669,7 @@ def _content_from_dict(raw: Mapping[str, Any]) -> Content:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False)
 class Message(_Model):
     """One message: author, contents and optional channel / recipient / content type."""
 
@@ -758,22 +679,13 @@ class Message(_Model):
     recipient: Optional[str] = None
     content_type: Optional[str] = None
 
-    def __init__(
-        self,
-        author: Author = _REQUIRED,
-        content: Sequence[Content] = (),
-        channel: Optional[str] = None,
-        recipient: Optional[str] = None,
-        content_type: Optional[str] = None,
-        **_extra: Any,
-    ):
-        self.author = author if type(author) is Author else Author._coerce(author)
-        if isinstance(content, (str, Content)):
-            raise _fail("Message", "content", "a list of Content", content)
-        self.content = [_coerce_content(c) for c in _as_list("Message", "content", content)]
-        self.channel = _check_opt_str("Message", "channel", channel)
-        self.recipient = _check_opt_str("Message", "recipient", recipient)
-        self.content_type = _check_opt_str("Message", "content_type", content_type)
+    _h_spec = (
+        ("author", "author", _REQUIRED, None),
+        ("content", "content_list", None, list),
+        ("channel", "opt_str", None, None),
+        ("recipient", "opt_str", None, None),
+        ("content_type", "opt_str", None, None),
+    )
 
     @classmethod
     def from_author_and_content(cls, author: Author, content: Union[str, Content]) -> "Message":
@@ -866,24 +778,13 @@ class Message(_Model):
         return msg
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False)
 class Conversation(_Model):
     """An ordered list of messages."""
 
     messages: List[Message] = field(default_factory=list)
 
-    def __init__(self, messages: Sequence[Message] = (), **_extra: Any):
-        msgs = _as_list("Conversation", "messages", messages)
-        for i, m in enumerate(msgs):
-            if type(m) is not Message and not isinstance(m, Message):
-                if isinstance(m, Mapping):
-                    msgs[i] = Message(**m)
-                else:
-                    raise ValidationError(
-                        f"Conversation.messages[{i}]: expected a Message, got "
-                        f"{type(m).__name__} {m!r:.80}"
-                    )
-        self.messages = msgs
+    _h_spec = (("messages", "message_list", None, list),)
 
     @classmethod
     def from_messages(cls, messages: Sequence[Message]) -> "Conversation":
@@ -932,25 +833,161 @@ _MODEL_TYPES = (
 )
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False)
 class RenderConversationConfig(_Model):
     """Conversation rendering options."""
 
     auto_drop_analysis: bool = True
 
-    def __init__(self, auto_drop_analysis: bool = True, **_extra: Any):
-        self.auto_drop_analysis = _check_bool(
-            "RenderConversationConfig", "auto_drop_analysis", auto_drop_analysis
-        )
+    _h_spec = (("auto_drop_analysis", "bool", True, None),)
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False)
 class RenderOptions(_Model):
     """Single-message rendering options."""
 
     conversation_has_function_tools: bool = False
 
-    def __init__(self, conversation_has_function_tools: bool = False, **_extra: Any):
-        self.conversation_has_function_tools = _check_bool(
-            "RenderOptions", "conversation_has_function_tools", conversation_has_function_tools
-        )
+    _h_spec = (("conversation_has_function_tools", "bool", False, None),)
+
+
+# ---------------------------------------------------------------------------
+# Field kinds: a fast exact-type check (the value to store, or _BAD) and, without pydantic,
+# the lax validation (with pydantic installed, its own validators run instead).
+# ---------------------------------------------------------------------------
+
+_BAD: Any = object()
+_REQUIRED_REF[0] = _REQUIRED
+_CONTENT_TAGS = {TextContent: "text", SystemContent: "system_content", DeveloperContent: "developer_content"}
+
+
+def _fast_list(item_type: type) -> Any:
+    def check(v: Any) -> Any:
+        if type(v) is list:
+            for x in v:
+                if type(x) is not item_type:
+                    return _BAD
+            return list(v)
+        return _BAD
+
+    return check
+
+
+def _fast_contents(v: Any) -> Any:
+    if type(v) is list:
+        for x in v:
+            if not isinstance(x, Content):
+                return _BAD
+        return list(v)
+    return _BAD
+
+
+def _fast_tools_map(v: Any) -> Any:
+    if v is None:
+        return None
+    if type(v) is dict:
+        for k, x in v.items():
+            if type(k) is not str or type(x) is not ToolNamespaceConfig:
+                return _BAD
+        return dict(v)
+    return _BAD
+
+
+def _fast_exact(t: type, nullable: bool) -> Any:
+    if nullable:
+        return lambda v: v if v is None or type(v) is t else _BAD
+    return lambda v: v if type(v) is t else _BAD
+
+
+def _lax_dict(owner: str, name: str, value: Any) -> Optional[dict]:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise _fail(owner, name, "a dict or None", value)
+    return dict(value)
+
+
+def _lax_tools(owner: str, name: str, value: Any) -> List[ToolDescription]:
+    where = f"{owner}.{name}"
+    return [ToolDescription._coerce(t, where) for t in _as_list(owner, name, value)]
+
+
+def _lax_channel(owner: str, name: str, value: Any) -> Optional[ChannelConfig]:
+    if value is None or isinstance(value, ChannelConfig):
+        return value
+    if isinstance(value, Mapping):
+        return ChannelConfig(**value)
+    raise _fail(owner, name, "a ChannelConfig or None", value)
+
+
+def _lax_contents(owner: str, name: str, value: Any) -> List[Content]:
+    if isinstance(value, (str, Content)):
+        raise _fail(owner, name, "a list of Content", value)
+    return [_coerce_content(c) for c in _as_list(owner, name, value)]
+
+
+def _lax_messages(owner: str, name: str, value: Any) -> List[Message]:
+    msgs = _as_list(owner, name, value)
+    for i, m in enumerate(msgs):
+        if not isinstance(m, Message):
+            if not isinstance(m, Mapping):
+                raise ValidationError(
+                    f"{owner}.{name}[{i}]: expected a Message, got {type(m).__name__} {m!r:.80}"
+                )
+            msgs[i] = Message(**m)
+    return msgs
+
+
+_Model._h_bad = _BAD
+_Model._h_fast = {
+    "str": _fast_exact(str, False),
+    "opt_str": _fast_exact(str, True),
+    "bool": lambda v: v if v is True or v is False else _BAD,
+    "role": _fast_exact(Role, False),
+    "opt_effort": _fast_exact(ReasoningEffort, True),
+    "list_str": _fast_list(str),
+    "opt_dict": lambda v: None if v is None else dict(v) if type(v) is dict else _BAD,
+    "tools": _fast_list(ToolDescription),
+    "opt_tools_map": _fast_tools_map,
+    "opt_channel": _fast_exact(ChannelConfig, True),
+    "author": _fast_exact(Author, False),
+    "content_list": _fast_contents,
+    "message_list": _fast_list(Message),
+}
+_Model._h_lax = {
+    "str": _check_str,
+    "opt_str": _check_opt_str,
+    "bool": _check_bool,
+    "role": lambda owner, name, v: _check_role(owner, v),
+    "opt_effort": lambda owner, name, v: _check_effort(owner, v),
+    "list_str": _check_str_list,
+    "opt_dict": _lax_dict,
+    "tools": _lax_tools,
+    "opt_tools_map": lambda owner, name, v: _check_tools_map(owner, v),
+    "opt_channel": _lax_channel,
+    "author": lambda owner, name, v: Author._coerce(v),
+    "content_list": _lax_contents,
+    "message_list": _lax_messages,
+}
+
+
+def _enum_json_schema(cls: type, core_schema: Any, handler: Any) -> Any:
+    from ._model import _needs_pydantic
+
+    return _needs_pydantic("a JSON schema").enum_json_schema(cls, core_schema, handler)
+
+
+for _enum in (Role, ReasoningEffort):
+    _enum.__module__ = "openai_harmony"
+    # pydantic hook: the enum's JSON schema as the official's (its docstring is the description)
+    setattr(_enum, "__get_pydantic_json_schema__", classmethod(_enum_json_schema))
+
+for _cls in (Content, *_MODEL_TYPES, RenderConversationConfig, RenderOptions):
+    setattr(_cls, "__init__", _make_init(_cls))
+    setattr(_cls, "__signature__", _signature(_cls, globals()))
+    # Like pydantic, no class attribute per field (dataclass leaves the defaults there):
+    # values live in each instance's __dict__.
+    for _name in _cls._h_names:
+        if _name in vars(_cls):
+            delattr(_cls, _name)
+del _enum, _cls, _name

@@ -198,19 +198,24 @@ def parse_header(header: str, role: Optional[Role], with_recipient_and_type: boo
 
 
 def _make_message(h: Header, text: str) -> Message:
-    # Fields are known-valid here; skip the validating constructors.
-    author = object.__new__(Author)
-    author.role = h[0]
-    author.name = h[1]
-    content = object.__new__(TextContent)
-    content.text = text
-    msg = object.__new__(Message)
-    msg.author = author
-    msg.content = [content]
-    msg.channel = h[3]
-    msg.recipient = h[2]
-    msg.content_type = h[4]
+    # Fields are known-valid here; skip the validating constructors and the models'
+    # __setattr__ (object.__setattr__ keeps CPython's fast inline attribute storage).
+    author = _new(Author)
+    _set(author, "role", h[0])
+    _set(author, "name", h[1])
+    content = _new(TextContent)
+    _set(content, "text", text)
+    msg = _new(Message)
+    _set(msg, "author", author)
+    _set(msg, "content", [content])
+    _set(msg, "channel", h[3])
+    _set(msg, "recipient", h[2])
+    _set(msg, "content_type", h[4])
     return msg
+
+
+_new = object.__new__
+_set = object.__setattr__
 
 
 def _copy_message(m: Message) -> Message:
@@ -828,7 +833,8 @@ class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
     An issue is recorded at the token that shows it; a span when its piece closes.
     """
 
-    __slots__ = ()
+    # No __slots__: instances have a __dict__, so tests can patch methods on one parser
+    # (``mock.patch.object(p, "process")``) and ``vars(p)`` works, as with the official.
 
     def __init__(self, encoding: Any, role: Optional[Role], *, strict: bool = True, recover: bool = False) -> None:
         role_str = _role_arg(role)

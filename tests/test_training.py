@@ -258,7 +258,7 @@ def test_batch_render_equals_single(enc):
 
 def test_batch_render_errors(enc):
     good = _random_conversations(2)
-    bad = Conversation.from_messages([Message(author=Author(role=Role.TOOL), content=[TextContent("x")])])
+    bad = Conversation.from_messages([Message(author=Author(role=Role.TOOL), content=[TextContent(text="x")])])
     with pytest.raises(RuntimeError) as err:
         enc.render_conversations_for_training(good + [bad])
     with pytest.raises(RuntimeError) as single:
