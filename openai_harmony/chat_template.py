@@ -16,8 +16,16 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    List,
+    Optional,
+    Tuple,
+)
 
 from .chat import (
     Author,
@@ -35,13 +43,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from .encoding import HarmonyEncoding
 
 __all__ = [
-    "ChatTemplateError",
     "GPT_OSS_TEMPLATE_SHA256",
     "GPT_OSS_TRAINING_TEMPLATE_SHA256",
-    "render_gpt_oss",
+    "ChatTemplateError",
     "apply_chat_template",
     "conversation_from_chat",
     "conversation_to_chat",
+    "render_gpt_oss",
     "to_chat_message",
 ]
 
@@ -545,13 +553,13 @@ def render_gpt_oss(
 # -- tokens and masks ---------------------------------------------------------------------------
 
 
-def _encode_pieces(encoding: "HarmonyEncoding", pieces: List[str]) -> List[List[int]]:
+def _encode_pieces(encoding: HarmonyEncoding, pieces: List[str]) -> List[List[int]]:
     """Each piece encoded with every special token allowed (pieces split at token boundaries)."""
     specials = encoding._tokenizer.special_tokens
     return [encoding._tokenizer.encode(p, specials) for p in pieces]
 
 
-def _generated_mask(encoding: "HarmonyEncoding", tokens: List[int]) -> List[int]:
+def _generated_mask(encoding: HarmonyEncoding, tokens: List[int]) -> List[int]:
     """Mask of one generation block, 0 on each ``<|start|>assistant`` (what the prompt supplies)."""
     r = encoding._renderer
     start, prefix = r._start, r._assistant_prefix
@@ -567,8 +575,20 @@ def _generated_mask(encoding: "HarmonyEncoding", tokens: List[int]) -> List[int]
     return mask
 
 
+def _with_assistant_heads(encoding: HarmonyEncoding, tokens: List[int], mask: List[int]) -> List[int]:
+    """A generated-only mask widened to TRL's: each masked turn's ``<|start|>assistant`` too."""
+    r = encoding._renderer
+    prefix = r._assistant_prefix
+    head = [r._start] + r._role_tokens[Role.ASSISTANT]
+    out = list(mask)
+    for j in range(len(tokens) - prefix):
+        if tokens[j] == r._start and mask[j + prefix] and tokens[j : j + prefix] == head:
+            out[j : j + prefix] = [1] * prefix
+    return out
+
+
 def apply_chat_template(
-    encoding: "HarmonyEncoding",
+    encoding: HarmonyEncoding,
     messages: Any,
     tools: Optional[Sequence[Mapping[str, Any]]] = None,
     *,
@@ -609,17 +629,19 @@ def apply_chat_template(
         ]
     if template == "harmony":
         conv = conversation_from_chat(messages, tools, **kw)  # type: ignore[arg-type]
+        hmask: List[int] = []
         if add_generation_prompt:
-            tokens = encoding.render_conversation_for_completion(conv, Role.ASSISTANT)
-            mask = [0] * len(tokens)
+            htokens = encoding.render_conversation_for_completion(conv, Role.ASSISTANT)
+            hmask = [0] * len(htokens)
         elif return_assistant_tokens_mask:
-            tokens, mask = encoding.render_conversation_for_training_with_mask(conv)
+            htokens, hmask = encoding.render_conversation_for_training_with_mask(conv)
+            if mask_style == "trl":
+                hmask = _with_assistant_heads(encoding, htokens, hmask)
         else:
-            tokens = encoding.render_conversation_for_training(conv)
-            mask = []
+            htokens = encoding.render_conversation_for_training(conv)
         if not tokenize:
-            return encoding.decode_utf8(tokens)
-        return _result(tokens, mask, return_dict, return_assistant_tokens_mask)
+            return encoding.decode_utf8(htokens)
+        return _result(htokens, hmask, return_dict, return_assistant_tokens_mask)
     pieces, gen = render_gpt_oss(messages, tools, add_generation_prompt=add_generation_prompt, **kw)  # type: ignore[arg-type]
     if not tokenize:
         return "".join(pieces)
@@ -777,7 +799,7 @@ def conversation_from_chat(
                 name = calls_by_id[ref]
             elif m.get("name"):
                 name = _text(m["name"], f"messages[{i}].name")
-                name = name[len("functions.") :] if name.startswith("functions.") else name
+                name = name.removeprefix("functions.")
             elif last_call is not None:
                 name = last_call
             else:
@@ -828,7 +850,7 @@ def to_chat_message(messages: Iterable[Message]) -> Dict[str, Any]:
         text = _message_text(m)
         recipient = m.recipient
         if recipient and recipient != "assistant":
-            name = recipient[len("functions.") :] if recipient.startswith("functions.") else recipient
+            name = recipient.removeprefix("functions.")
             calls.append({"id": _new_call_id(), "type": "function", "function": {"name": name, "arguments": text}})
         elif m.channel == "analysis":
             thinking.append(text)
@@ -887,7 +909,7 @@ def conversation_to_chat(conversation: Conversation) -> Dict[str, Any]:
                 msgs.insert(0, {"role": "system", "content": _message_text(m)})
         elif role == Role.TOOL:
             name = m.author.name or ""
-            short = name[len("functions.") :] if name.startswith("functions.") else name
+            short = name.removeprefix("functions.")
             queue = ids.get(short) or []
             msg: Dict[str, Any] = {"role": "tool", "content": _message_text(m)}
             if queue:

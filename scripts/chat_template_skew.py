@@ -25,7 +25,12 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from openai_harmony import Conversation, RenderConversationConfig, Role, load_harmony_encoding  # noqa: E402
+from openai_harmony import (
+    Conversation,
+    RenderConversationConfig,
+    Role,
+    load_harmony_encoding,
+)
 
 
 def blocks(text: str) -> list:
@@ -101,7 +106,7 @@ def main() -> None:
     enc = load_harmony_encoding("HarmonyGptOss")
     config = RenderConversationConfig(auto_drop_analysis=args.config == "default")
     data = json.load(gzip.open(os.path.join(ROOT, "tests", "golden", "chat_template.json.gz"), "rt"))
-    cats: "collections.Counter[str]" = collections.Counter()
+    cats: collections.Counter[str] = collections.Counter()
     examples: dict = collections.defaultdict(list)
     identical = total = rejected = 0
     for case in data["cases"]:

@@ -359,11 +359,14 @@ def fixed_cases():
 def build_tokenizer():
     sys.path.insert(0, ROOT)
     os.environ["OPENAI_HARMONY_PURE_PYTHON"] = "1"
-    from openai_harmony.load import harmony_special_tokens  # the special tokens, not the BPE
     import tiktoken
     from tiktoken.load import load_tiktoken_bpe
     from transformers import PreTrainedTokenizerFast
     from transformers.convert_slow_tokenizer import TikTokenConverter
+
+    from openai_harmony.load import (
+        harmony_special_tokens,  # the special tokens, not the BPE
+    )
 
     pat = "|".join([
         r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",

@@ -217,8 +217,15 @@ def test_harmony_template_option_is_the_harmony_renderer():
     msgs = AGENT[:2] + [{"role": "assistant", "content": "Hi"}]
     conv = Conversation.from_chat_messages(msgs, conversation_start_date=DATE)
     assert enc.apply_chat_template(msgs, template="harmony", conversation_start_date=DATE) == enc.render_conversation_for_training(conv)
-    out = enc.apply_chat_template(msgs, template="harmony", return_dict=True, return_assistant_tokens_mask=True, conversation_start_date=DATE)
-    assert (out["input_ids"], out["assistant_masks"]) == enc.render_conversation_for_training_with_mask(conv)
+    kw = dict(template="harmony", return_dict=True, return_assistant_tokens_mask=True, conversation_start_date=DATE)
+    gen = enc.apply_chat_template(msgs, mask_style="generated", **kw)
+    tokens, mask = enc.render_conversation_for_training_with_mask(conv)
+    assert (gen["input_ids"], gen["assistant_masks"]) == (tokens, mask)
+    # mask_style="trl" adds the turn's <|start|>assistant (2 tokens) in front of the generated part
+    trl = enc.apply_chat_template(msgs, **kw)["assistant_masks"]
+    first = mask.index(1)
+    assert trl == mask[: first - 2] + [1, 1] + mask[first:]
+    assert tokens[first - 2 : first] == enc.encode("<|start|>assistant", allowed_special="all")
     with pytest.raises(ChatTemplateError, match="low, medium or high"):
         Conversation.from_chat_messages(msgs, reasoning_effort="extreme")
 
