@@ -25,6 +25,7 @@ from typing import (
     List,
     Optional,
     Tuple,
+    Union,
 )
 
 from .chat import (
@@ -929,3 +930,87 @@ def chat_rows_kwargs(kwargs: Mapping[str, Any]) -> Dict[str, Any]:
         raise TypeError(f"unexpected keyword argument {bad[0]!r}")
     return dict(kwargs)
 
+
+
+# -- dataset rows ---------------------------------------------------------------------------------
+
+_CHAT_FIELDS = ("thinking", "reasoning_content", "reasoning", "tool_calls", "tool_call_id")
+_HARMONY_FIELDS = ("channel", "recipient", "content_type")
+_ROW_KWARGS = ("reasoning_effort", "model_identity", "builtin_tools", "conversation_start_date")
+
+
+class ChatRow:
+    """A dataset row in the chat layout, to be rendered with the gpt-oss template."""
+
+    __slots__ = ("messages", "tools", "kwargs")
+
+    def __init__(self, messages: List[Any], tools: Any, kwargs: Dict[str, Any]) -> None:
+        self.messages, self.tools, self.kwargs = messages, tools, kwargs
+
+
+def _layout_markers(value: Any) -> Tuple[List[str], List[str], Any, Any]:
+    """(chat-only fields, Harmony-only fields, messages, tools) found in a row."""
+    if isinstance(value, Mapping):
+        if "messages" not in value:
+            raise ValueError('expected {"messages": [...]} or a list of messages: no "messages" key')
+        messages, tools = value["messages"], value.get("tools")
+    elif isinstance(value, list):
+        messages, tools = value, None
+    else:
+        raise ValueError(f"expected {{\"messages\": [...]}} or a list of messages, got {type(value).__name__}")
+    if not isinstance(messages, list):
+        raise ValueError(f'"messages" must be a list, got {type(messages).__name__}')
+    chat: List[str] = ["tools"] if tools else []
+    harmony: List[str] = []
+    for i, m in enumerate(messages, 1):
+        if not isinstance(m, Mapping):
+            continue
+        chat += [f"message {i}: {k}" for k in _CHAT_FIELDS if m.get(k) is not None]
+        harmony += [f"message {i}: {k}" for k in _HARMONY_FIELDS if m.get(k) is not None]
+        if isinstance(m.get("content"), list):
+            harmony.append(f"message {i}: content list")
+    return chat, harmony, messages, tools
+
+
+def read_row(value: Any, fmt: str, template: str, date: str) -> Union[Conversation, ChatRow, Any]:
+    """One decoded dataset row as a Harmony conversation (JSON value, for the existing reader),
+    a ``Conversation`` (chat layout, Harmony rendering) or a ``ChatRow`` (chat layout, gpt-oss template).
+
+    ``fmt`` "harmony" rejects rows with chat-only fields (they would be dropped); "auto" reads a
+    row by its layout-only fields and rejects a row that has none (it fits both) or both.
+    """
+    chat, harmony, messages, tools = _layout_markers(value)
+    if fmt == "auto":
+        if chat and harmony:
+            raise ValueError(f"mixes chat-layout fields ({chat[0]}) and Harmony fields ({harmony[0]})")
+        if not chat and not harmony:
+            raise ValueError(
+                "plain role/content messages fit both the Harmony and the chat layout: choose one with --format"
+            )
+        fmt = "chat" if chat else "harmony"
+    if fmt == "harmony":
+        if chat:
+            raise ValueError(f"has chat-layout fields ({chat[0]}) that Harmony rows do not have: use --format chat")
+        return value
+    kwargs: Dict[str, Any] = {"conversation_start_date": date}
+    if isinstance(value, Mapping):
+        kwargs.update({k: value[k] for k in _ROW_KWARGS if value.get(k) is not None})
+    if template == "harmony":
+        return conversation_from_chat(messages, tools, **kwargs)
+    return ChatRow(messages, tools, kwargs)
+
+
+def chat_row_example(encoding: HarmonyEncoding, row: ChatRow, train_on: str) -> Tuple[List[int], List[int]]:
+    """(tokens, mask) of a chat row with the gpt-oss template, mask after each ``<|start|>assistant``.
+
+    ``train_on="last"`` keeps the mask of the assistant turns after the last other message only.
+    """
+    pieces, gen = render_gpt_oss(row.messages, row.tools, **row.kwargs)
+    encoded = _encode_pieces(encoding, pieces)
+    last = max((k for k, g in enumerate(gen) if not g), default=-1) if train_on == "last" else -1
+    tokens: List[int] = []
+    mask: List[int] = []
+    for k, (part, is_gen) in enumerate(zip(encoded, gen)):
+        tokens += part
+        mask += _generated_mask(encoding, part) if is_gen and k > last else [0] * len(part)
+    return tokens, mask
