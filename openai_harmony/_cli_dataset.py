@@ -228,9 +228,10 @@ class _DatasetRun:
             "train_on": args.train_on,
             "auto_drop_analysis": not args.no_drop_analysis,
             "labels": bool(args.labels),
-            "format": getattr(args, "format", "harmony"),
-            "template": getattr(args, "template", "gpt-oss"),
         }
+        fmt = getattr(args, "format", "harmony")
+        if fmt != "harmony":  # recorded only when chat rows may be read: older progress files stay valid
+            self.options.update(format=fmt, template=getattr(args, "template", "gpt-oss"))
         # One date for the whole run: chat rows rendered across midnight stay consistent.
         self.date = today()
         self.fin: Optional[IO[bytes]] = None
@@ -510,7 +511,9 @@ class _DatasetRun:
                 continue
             try:
                 opts = self.options
-                c = _line_to_conversation(raw, first_line and ln == 1, opts["format"], opts["template"], self.date)
+                c = _line_to_conversation(
+                    raw, first_line and ln == 1, opts.get("format", "harmony"), opts.get("template", "gpt-oss"), self.date
+                )
                 parsed.append((ln, end, c))
             except ValueError as e:
                 parsed.append((ln, end, str(e)))
