@@ -15,6 +15,7 @@ Two renderings of the same messages:
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -334,6 +335,25 @@ def _functions_namespace(tools: List[Any]) -> str:
     return "".join(out)
 
 
+# Rendered "functions" namespaces by the repr of the tools list: a dataset's rows mostly share
+# their tools, and repr tells apart every value the rendering tells apart (1 / "1" / 1.0 / True).
+_NS_CACHE: Dict[str, str] = {}
+_NS_CACHE_LIMIT = 256
+
+
+def _cached_namespace(tools: List[Any]) -> str:
+    if not all(type(t) is dict for t in tools):
+        return _functions_namespace(tools)
+    key = repr(tools)
+    text = _NS_CACHE.get(key)
+    if text is None:
+        text = _functions_namespace(tools)
+        if len(_NS_CACHE) >= _NS_CACHE_LIMIT:
+            _NS_CACHE.clear()
+        _NS_CACHE[key] = text
+    return text
+
+
 def _system_text(
     tools: List[Any],
     reasoning_effort: Optional[str],
@@ -418,7 +438,7 @@ def render_gpt_oss(
         if developer:
             head.append("# Instructions\n\n" + developer + "\n\n")
         if tool_list:
-            head.append("# Tools\n\n" + _functions_namespace(tool_list))
+            head.append("# Tools\n\n" + _cached_namespace(tool_list))
         head.append("<|end|>")
     pieces = ["".join(head)]
     gen = [False]
@@ -554,10 +574,61 @@ def render_gpt_oss(
 # -- tokens and masks ---------------------------------------------------------------------------
 
 
+# Tokens of the system + developer header (the first piece) by its text: rows of a dataset
+# mostly share it. Bounded; lists are copied out.
+_HEAD_CACHE: Dict[Tuple[str, str], List[int]] = {}
+_HEAD_CACHE_LIMIT = 1024
+_HEAD_CACHE_MAX_TEXT = 1 << 16
+
+
+# Every special token is "<|name|>" with no "<", "|" or ">" inside the name, so a match of this
+# pattern can never hide the start of one: splitting at the matches that are special tokens
+# gives the segments the tokenizer would encode between them.
+_SPECIAL_LIKE = re.compile(r"<\|[^<|>]*\|>")
+
+
+def _encode_text(tok: Any, specials: Mapping[str, int], text: str) -> List[int]:
+    """``tok.encode(text, all specials)``, each stretch between special tokens encoded as ordinary text."""
+    ordinary = tok.encode_ordinary
+    if "<|" not in text:
+        return ordinary(text)  # type: ignore[no-any-return]
+    out: List[int] = []
+    pos = 0
+    for m in _SPECIAL_LIKE.finditer(text):
+        tid = specials.get(m.group())
+        if tid is None:
+            continue
+        if m.start() > pos:
+            out += ordinary(text[pos : m.start()])
+        out.append(tid)
+        pos = m.end()
+    if pos < len(text):
+        out += ordinary(text[pos:])
+    return out
+
+
 def _encode_pieces(encoding: HarmonyEncoding, pieces: List[str]) -> List[List[int]]:
     """Each piece encoded with every special token allowed (pieces split at token boundaries)."""
-    specials = encoding._tokenizer.special_tokens
-    return [encoding._tokenizer.encode(p, specials) for p in pieces]
+    tok = encoding._tokenizer
+    specials = tok.special_tokens
+    head = pieces[0]
+    key = (encoding.name, head)
+    cached = _HEAD_CACHE.get(key)
+    if cached is None:
+        cached = _encode_text(tok, specials, head)
+        if len(head) <= _HEAD_CACHE_MAX_TEXT:
+            if len(_HEAD_CACHE) >= _HEAD_CACHE_LIMIT:
+                _HEAD_CACHE.clear()
+            _HEAD_CACHE[key] = cached
+    return [list(cached)] + [_encode_text(tok, specials, p) for p in pieces[1:]]
+
+
+def _encode_checked(encoding: HarmonyEncoding, pieces: List[str]) -> List[List[int]]:
+    try:
+        return _encode_pieces(encoding, pieces)
+    except UnicodeEncodeError as e:
+        # transformers' tokenizer cannot take them either; say so instead of guessing a repair.
+        raise ChatTemplateError(f"the messages contain a lone surrogate ({e.object[e.start:e.end]!r}): not valid UTF-8") from None
 
 
 def _generated_mask(encoding: HarmonyEncoding, tokens: List[int]) -> List[int]:
@@ -646,7 +717,7 @@ def apply_chat_template(
     pieces, gen = render_gpt_oss(messages, tools, add_generation_prompt=add_generation_prompt, **kw)  # type: ignore[arg-type]
     if not tokenize:
         return "".join(pieces)
-    encoded = _encode_pieces(encoding, pieces)
+    encoded = _encode_checked(encoding, pieces)
     tokens = [t for part in encoded for t in part]
     if not return_assistant_tokens_mask:
         return _result(tokens, [], return_dict, False)
@@ -1006,7 +1077,7 @@ def chat_row_example(encoding: HarmonyEncoding, row: ChatRow, train_on: str) -> 
     ``train_on="last"`` keeps the mask of the assistant turns after the last other message only.
     """
     pieces, gen = render_gpt_oss(row.messages, row.tools, **row.kwargs)
-    encoded = _encode_pieces(encoding, pieces)
+    encoded = _encode_checked(encoding, pieces)
     last = max((k for k, g in enumerate(gen) if not g), default=-1) if train_on == "last" else -1
     tokens: List[int] = []
     mask: List[int] = []
