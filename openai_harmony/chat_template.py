@@ -937,7 +937,9 @@ def to_chat_message(messages: Iterable[Message]) -> Dict[str, Any]:
 
 
 def conversation_to_chat(conversation: Conversation) -> Dict[str, Any]:
-    """``{"messages": [...], "tools": [...]}`` of a Harmony conversation (see ``Conversation.to_chat_messages``)."""
+    """``{"messages": [...], "tools": [...]}`` of a Harmony conversation, plus the system message's
+    settings as the keywords of ``from_chat_messages`` (reasoning_effort, conversation_start_date, ...)."""
+    settings: Dict[str, Any] = {}
     msgs: List[Dict[str, Any]] = []
     tools: List[Dict[str, Any]] = []
     pending: List[Message] = []
@@ -965,6 +967,19 @@ def conversation_to_chat(conversation: Conversation) -> Dict[str, Any]:
             continue
         flush()
         if role == Role.SYSTEM:
+            c = m.content[0] if m.content else None
+            if isinstance(c, SystemContent):
+                # The layout keeps these as apply_chat_template / from_chat_messages keywords.
+                if c.reasoning_effort is not None:
+                    settings["reasoning_effort"] = c.reasoning_effort.value.lower()
+                if c.conversation_start_date is not None:
+                    settings["conversation_start_date"] = c.conversation_start_date
+                if c.model_identity is not None and c.model_identity != _DEFAULT_IDENTITY:
+                    settings["model_identity"] = c.model_identity
+                if c.tools:
+                    settings["builtin_tools"] = [k for k in c.tools if k in ("browser", "python")]
+            else:
+                msgs.insert(0, {"role": "system", "content": _message_text(m)})
             continue
         if role == Role.DEVELOPER:
             c = m.content[0] if m.content else None
@@ -990,7 +1005,7 @@ def conversation_to_chat(conversation: Conversation) -> Dict[str, Any]:
         else:
             msgs.append({"role": "user", "content": _message_text(m)})
     flush()
-    return {"messages": msgs, "tools": tools}
+    return {"messages": msgs, "tools": tools, **settings}
 
 
 def chat_rows_kwargs(kwargs: Mapping[str, Any]) -> Dict[str, Any]:

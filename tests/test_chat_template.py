@@ -301,9 +301,13 @@ def test_round_trip_is_identity(msgs):
             assert names[m1["tool_call_id"]] == orig[m0["tool_call_id"]]
 
 
-def test_round_trip_keeps_tools():
-    conv = Conversation.from_chat_messages(AGENT[:2] + [{"role": "assistant", "content": "x"}], TOOLS)
-    assert conversation_to_chat(conv)["tools"] == TOOLS
+def test_round_trip_keeps_tools_and_settings():
+    msgs = AGENT[:2] + [{"role": "assistant", "content": "x"}]
+    kw = dict(reasoning_effort="low", conversation_start_date=DATE, model_identity="Me.", builtin_tools=["browser", "python"])
+    chat = conversation_to_chat(Conversation.from_chat_messages(msgs, TOOLS, **kw))
+    assert chat == {"messages": msgs, "tools": TOOLS, **kw}
+    again = Conversation.from_chat_messages(chat["messages"], chat["tools"], **kw)
+    assert again.to_json() == Conversation.from_chat_messages(msgs, TOOLS, **kw).to_json()
 
 
 def test_keep_analysis_config_still_applies():
