@@ -176,7 +176,7 @@ def _normalize(messages: Any) -> List[Dict[str, Any]]:
         raise ChatTemplateError("Cannot apply chat template to an empty conversation. Provide at least one message.")
     out = []
     for i, m in enumerate(messages):
-        if not isinstance(m, Mapping):
+        if type(m) is not dict and not isinstance(m, Mapping):
             dump = getattr(m, "model_dump", None)
             if callable(dump):
                 m = dump()
@@ -190,8 +190,8 @@ def _normalize(messages: Any) -> List[Dict[str, Any]]:
                 if role is not _UNDEF
                 else f"messages[{i}].role is missing"
             )
-        reasoning = next((d[k] for k in _REASONING_FIELDS if d.get(k) is not None), None)
-        if reasoning is not None:
+        if "reasoning_content" in d or "thinking" in d or "reasoning" in d:
+            reasoning = next(d[k] for k in _REASONING_FIELDS if k in d)  # None values are gone
             d = {"thinking": reasoning, **d, "reasoning_content": reasoning}
         out.append(d)
     return out
@@ -446,13 +446,18 @@ def render_gpt_oss(
     last_call: Optional[str] = None
     last_call_id: Any = None
     n = len(loop)
+    # later_final[k]: an assistant message without tool calls comes after loop[k].
+    later_final = [False] * n
+    for k in range(n - 2, -1, -1):
+        f = loop[k + 1]
+        later_final[k] = later_final[k + 1] or (f["role"] == "assistant" and "tool_calls" not in f)
     for k, m in enumerate(loop):
         i = k + offset
         role = m["role"]
         if role == "assistant":
             for field in ("content", "thinking"):
                 value = m.get(field, _UNDEF)
-                if field in m and isinstance(value, str) and any(tag in value for tag in _CHANNEL_TAGS):
+                if isinstance(value, str) and "<|channel|>" in value and any(tag in value for tag in _CHANNEL_TAGS):
                     raise ChatTemplateError(
                         f"You have passed a message containing <|channel|> tags in the {field} field. Instead of "
                         "doing this, you should pass analysis messages (the string between '<|message|>' and "
@@ -472,7 +477,7 @@ def render_gpt_oss(
                         'first one (the others would be dropped): split them into one assistant message per call, '
                         'or use template="harmony"'
                     )
-                future_final = any(f["role"] == "assistant" and "tool_calls" not in f for f in loop[k + 1 :])
+                future_final = later_final[k]
                 call = calls[0]
                 if not isinstance(call, Mapping):
                     raise ChatTemplateError(f"messages[{i}].tool_calls[0] must be a dict")
