@@ -74,12 +74,17 @@ def _one_mode(args) -> dict:
             for m, t, g, kw in convs
         ]
 
+    from openai_harmony import chat_template as ct
+
     def ours(convs):
-        return [
-            enc.apply_chat_template(m, t, add_generation_prompt=g, return_dict=True, return_assistant_tokens_mask=True,
-                                    conversation_start_date=date, **kw)
-            for m, t, g, kw in convs
-        ]
+        out = []
+        for m, t, g, kw in convs:
+            if args.no_cache:  # every header and tools list encoded as if never seen
+                ct._HEAD_CACHE.clear()
+                ct._NS_CACHE.clear()
+            out.append(enc.apply_chat_template(m, t, add_generation_prompt=g, return_dict=True,
+                                               return_assistant_tokens_mask=True, conversation_start_date=date, **kw))
+        return out
 
     times = {"transformers": 0.0, "openai_harmony": 0.0}
     tokens = 0
@@ -113,6 +118,7 @@ def main() -> None:
     ap.add_argument("training")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--convs", type=int, default=300)
+    ap.add_argument("--no-cache", action="store_true", help="empty the header / tools caches before each conversation")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -124,7 +130,7 @@ def main() -> None:
         if pure:
             env["OPENAI_HARMONY_PURE_PYTHON"] = "1"
         cmd = [sys.executable, __file__, args.template, args.training, "--rounds", str(args.rounds),
-               "--convs", str(args.convs), "--child"]
+               "--convs", str(args.convs), "--child"] + (["--no-cache"] if args.no_cache else [])
         out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
         r = json.loads(out.strip().splitlines()[-1])
         us = r["us_per_conv"]
