@@ -94,3 +94,23 @@ def test_no_drop_analysis_is_refused_for_the_template(tmp_path, capsys):
 def test_line_reader_keeps_harmony_default():
     conv = cli_dataset._line_to_conversation(json.dumps(HARMONY).encode(), True)
     assert isinstance(conv, Conversation) and conv.messages[1].channel == "final"
+
+
+def test_resume_refuses_another_format(tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(THINKING) + "\n" + json.dumps(THINKING) + "\n", encoding="utf-8")
+    dst = tmp_path / "out.jsonl"
+    assert main(["dataset", str(src), str(dst), "-q", "--format", "chat"]) == 0
+    first = dst.read_bytes().splitlines(True)[0]
+    dst.write_bytes(first)
+    state = {"version": 1, "options": {"train_on": "all", "auto_drop_analysis": True, "labels": False,
+                                       "format": "chat", "template": "gpt-oss"},
+             "input": str(src), "lines_read": 1, "input_offset": len(json.dumps(THINKING)) + 1,
+             "output_bytes": len(first), "written": 1, "skipped": 0}
+    (tmp_path / "out.jsonl.progress").write_text(json.dumps(state))
+    capsys.readouterr()
+    assert main(["dataset", str(src), str(dst), "--resume"]) == 1
+    assert "was started with other options" in capsys.readouterr().err
+    assert main(["dataset", str(src), str(dst), "--resume", "--format", "chat", "-q"]) == 0
+    lines = dst.read_bytes().splitlines()
+    assert len(lines) == 2 and lines[0] == lines[1]
