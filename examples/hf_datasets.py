@@ -6,11 +6,18 @@
 Input: JSONL, one conversation a line in the canonical JSON form (``Conversation.to_json()``).
 Output (``save_to_disk``; reload with ``datasets.load_from_disk``): columns ``input_ids``,
 ``loss_mask`` (1 where the model is trained) and ``labels`` (the token there, -100 elsewhere).
+
+With ``--chat`` the lines are chat-layout rows (``{"messages": [...], "tools": [...]}``, with
+``thinking`` and ``tool_calls``, as in the public gpt-oss fine-tuning sets), rendered exactly as
+transformers' ``apply_chat_template`` with the gpt-oss template, masks as TRL's:
+
+    python examples/hf_datasets.py examples/data/chat_thinking.jsonl out/hf --chat --date 2025-08-05
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Dict, List, Optional, Sequence
 
 from datasets import Dataset, load_dataset
@@ -32,6 +39,22 @@ def tokenize_batch(batch: Dict[str, List[str]], encoding: HarmonyEncoding, train
     }
 
 
+def tokenize_chat_batch(batch: Dict[str, List[str]], encoding: HarmonyEncoding, date: Optional[str] = None) -> Dict[str, list]:
+    """One batch of chat-layout JSON lines -> the same columns, via ``apply_chat_template``."""
+    out: Dict[str, list] = {"input_ids": [], "loss_mask": [], "labels": []}
+    for line in batch["text"]:
+        row = json.loads(line)
+        enc = encoding.apply_chat_template(
+            row["messages"], row.get("tools"), return_dict=True, return_assistant_tokens_mask=True,
+            conversation_start_date=date,
+        )
+        tokens, mask = enc["input_ids"], enc["assistant_masks"]
+        out["input_ids"].append(tokens)
+        out["loss_mask"].append(mask)
+        out["labels"].append([t if m else IGNORE_INDEX for t, m in zip(tokens, mask)])
+    return out
+
+
 def load_conversations(path: str, cache_dir: Optional[str] = None) -> Dataset:
     """The JSONL file as a dataset with one ``text`` column (the raw JSON lines)."""
     # Read as text, not as JSON: Arrow would merge the differently shaped messages into one
@@ -39,16 +62,25 @@ def load_conversations(path: str, cache_dir: Optional[str] = None) -> Dataset:
     return load_dataset("text", data_files=path, split="train", cache_dir=cache_dir)
 
 
-def tokenize(dataset: Dataset, encoding: HarmonyEncoding, *, train_on: str = "all", num_proc: Optional[int] = 2) -> Dataset:
+def tokenize(
+    dataset: Dataset,
+    encoding: HarmonyEncoding,
+    *,
+    train_on: str = "all",
+    num_proc: Optional[int] = 2,
+    chat: bool = False,
+    date: Optional[str] = None,
+) -> Dataset:
     """Map the ``text`` column to training columns in ``num_proc`` worker processes."""
     # The encoding goes to the workers by pickle: only its name travels, each worker loads
     # the vocabulary once.
+    fn, kwargs = (tokenize_chat_batch, {"date": date}) if chat else (tokenize_batch, {"train_on": train_on})
     return dataset.map(
-        tokenize_batch,
+        fn,
         batched=True,
         batch_size=64,
         num_proc=num_proc,
-        fn_kwargs={"encoding": encoding, "train_on": train_on},
+        fn_kwargs={"encoding": encoding, **kwargs},
         remove_columns=dataset.column_names,
         desc="harmony",
     )
@@ -62,10 +94,17 @@ def main(argv: Optional[Sequence[str]] = None) -> Dataset:
     parser.add_argument("--num-proc", type=int, default=2)
     parser.add_argument("--train-on", choices=["all", "last"], default="all")
     parser.add_argument("--cache-dir", default=None, help="datasets cache (default: HF_DATASETS_CACHE)")
+    parser.add_argument("--chat", action="store_true", help="chat-layout rows, gpt-oss chat template")
+    parser.add_argument("--date", default=None, help="--chat: the system message's date (default: today)")
     args = parser.parse_args(argv)
+    if args.chat and args.train_on != "all":
+        parser.error("--train-on last is for Harmony conversations; with --chat the template's masks apply")
 
     encoding = load_harmony_encoding(HarmonyEncodingName.HARMONY_GPT_OSS)
-    dataset = tokenize(load_conversations(args.jsonl, args.cache_dir), encoding, train_on=args.train_on, num_proc=args.num_proc)
+    dataset = tokenize(
+        load_conversations(args.jsonl, args.cache_dir), encoding, train_on=args.train_on, num_proc=args.num_proc,
+        chat=args.chat, date=args.date,
+    )
     dataset.save_to_disk(args.out_dir)
     tokens = sum(len(ids) for ids in dataset["input_ids"])
     trained = sum(sum(mask) for mask in dataset["loss_mask"])

@@ -7,11 +7,16 @@ Input: JSONL, one conversation a line in the canonical JSON form (``Conversation
 Output: Parquet files with columns ``input_ids``, ``loss_mask`` (1 where the model is trained)
 and ``labels`` (the token there, -100 elsewhere).  To use an existing cluster, start the
 script with ``RAY_ADDRESS`` set (``ray.init`` then connects instead of starting one).
+
+With ``--chat`` the lines are chat-layout rows (``{"messages": [...], "tools": [...]}`` with
+``thinking`` / ``tool_calls``), rendered as transformers' ``apply_chat_template`` with the gpt-oss
+template (masks as TRL's): ``python examples/ray_data.py examples/data/chat_thinking.jsonl out/ray --chat``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Optional, Sequence
 
 import pyarrow as pa
@@ -35,8 +40,32 @@ def tokenize_batch(batch: pa.Table, encoding: HarmonyEncoding, train_on: str = "
     })
 
 
+def tokenize_chat_batch(batch: pa.Table, encoding: HarmonyEncoding, date: Optional[str] = None) -> pa.Table:
+    """One Arrow batch of chat-layout JSON lines -> the same columns, via ``apply_chat_template``."""
+    rows = [json.loads(line) for line in batch.column("text").to_pylist()]
+    rendered = [
+        encoding.apply_chat_template(
+            r["messages"], r.get("tools"), return_dict=True, return_assistant_tokens_mask=True, conversation_start_date=date
+        )
+        for r in rows
+    ]
+    return pa.table({
+        "input_ids": pa.array([r["input_ids"] for r in rendered], _TOKENS),
+        "loss_mask": pa.array([r["assistant_masks"] for r in rendered], pa.list_(pa.int8())),
+        "labels": pa.array(
+            [[t if m else IGNORE_INDEX for t, m in zip(r["input_ids"], r["assistant_masks"])] for r in rendered], _TOKENS
+        ),
+    })
+
+
 def tokenize(
-    dataset: "ray.data.Dataset", encoding: HarmonyEncoding, *, train_on: str = "all", num_blocks: Optional[int] = None
+    dataset: "ray.data.Dataset",
+    encoding: HarmonyEncoding,
+    *,
+    train_on: str = "all",
+    num_blocks: Optional[int] = None,
+    chat: bool = False,
+    date: Optional[str] = None,
 ) -> "ray.data.Dataset":
     """Lazily map the ``text`` column to training columns, one Ray task per block."""
     if num_blocks:
@@ -44,11 +73,12 @@ def tokenize(
         dataset = dataset.repartition(num_blocks)
     # The encoding is shipped to the workers by pickle: only its name travels, each worker
     # process loads the vocabulary once and keeps it for later tasks.
+    fn, kwargs = (tokenize_chat_batch, {"date": date}) if chat else (tokenize_batch, {"train_on": train_on})
     return dataset.map_batches(
-        tokenize_batch,
+        fn,
         batch_format="pyarrow",
         batch_size=64,
-        fn_kwargs={"encoding": encoding, "train_on": train_on},
+        fn_kwargs={"encoding": encoding, **kwargs},
     )
 
 
@@ -60,7 +90,11 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument("--num-cpus", type=int, default=None, help="CPUs of a local Ray instance (default: all)")
     parser.add_argument("--num-blocks", type=int, default=None, help="split the input into this many blocks")
     parser.add_argument("--train-on", choices=["all", "last"], default="all")
+    parser.add_argument("--chat", action="store_true", help="chat-layout rows, gpt-oss chat template")
+    parser.add_argument("--date", default=None, help="--chat: the system message's date (default: today)")
     args = parser.parse_args(argv)
+    if args.chat and args.train_on != "all":
+        parser.error("--train-on last is for Harmony conversations; with --chat the template's masks apply")
 
     started = not ray.is_initialized()
     if started:
@@ -68,7 +102,10 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     try:
         encoding = load_harmony_encoding(HarmonyEncodingName.HARMONY_GPT_OSS)
         num_blocks = args.num_blocks or int(ray.cluster_resources().get("CPU", 1))
-        dataset = tokenize(ray.data.read_text(args.jsonl), encoding, train_on=args.train_on, num_blocks=num_blocks)
+        dataset = tokenize(
+            ray.data.read_text(args.jsonl), encoding, train_on=args.train_on, num_blocks=num_blocks,
+            chat=args.chat, date=args.date,
+        )
         dataset.write_parquet(args.out_dir)
         # Counting the written files reads Parquet metadata only; the pipeline does not rerun.
         print(f"{ray.data.read_parquet(args.out_dir).count()} conversations -> {args.out_dir}")

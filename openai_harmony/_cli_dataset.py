@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 import time
-from typing import IO, Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import IO, Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 from ._cli_common import (
     PROG,
@@ -29,6 +29,7 @@ from ._cli_common import (
     conversation_from_json,
 )
 from .chat import Conversation, RenderConversationConfig
+from .chat_template import ChatRow, chat_row_example, read_row, today
 
 BATCH_LINES = 1024
 _STATE_VERSION = 1
@@ -101,8 +102,13 @@ class Progress:
             self.shown = False
 
 
-def _line_to_conversation(raw: bytes, first: bool) -> Conversation:
-    """The conversation on one input line (*first*: the file's first, which may have a BOM)."""
+def _line_to_conversation(
+    raw: bytes, first: bool, fmt: str = "harmony", template: str = "gpt-oss", date: str = ""
+) -> Union[Conversation, ChatRow]:
+    """The conversation on one input line (*first*: the file's first, which may have a BOM).
+
+    *fmt* / *template*: --format and --template (chat rows: see ``chat_template.read_row``).
+    """
     raw = raw.rstrip(b"\r\n")
     try:
         text = raw.decode("utf-8-sig" if first else "utf-8")
@@ -114,7 +120,8 @@ def _line_to_conversation(raw: bytes, first: bool) -> Conversation:
         raise ValueError(f"invalid JSON at column {e.pos + 1}: {e.msg}") from None
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
-    return conversation_from_json(value)
+    row = read_row(value, fmt, template, date or today())
+    return row if isinstance(row, (Conversation, ChatRow)) else conversation_from_json(row)
 
 
 def _line_starts_at(f: IO[bytes], pos: int) -> bool:
@@ -222,6 +229,11 @@ class _DatasetRun:
             "auto_drop_analysis": not args.no_drop_analysis,
             "labels": bool(args.labels),
         }
+        fmt = getattr(args, "format", "harmony")
+        if fmt != "harmony":  # recorded only when chat rows may be read: older progress files stay valid
+            self.options.update(format=fmt, template=getattr(args, "template", "gpt-oss"))
+        # One date for the whole run: chat rows rendered across midnight stay consistent.
+        self.date = today()
         self.fin: Optional[IO[bytes]] = None
         self.fout: Optional[IO[bytes]] = None
         self.errors_file: Optional[IO[str]] = None
@@ -267,7 +279,7 @@ class _DatasetRun:
 
     def _load_renderer(self) -> None:
         """Load the encoding; render in batches when it can, else one conversation at a time."""
-        enc = self.load_encoding()
+        enc = self.encoding = self.load_encoding()
         self.config = RenderConversationConfig(auto_drop_analysis=self.options["auto_drop_analysis"])
         self.batch_fn = getattr(enc, "render_conversations_for_training_with_mask", None)
         self.single_fn = enc.render_conversation_for_training_with_mask
@@ -498,7 +510,11 @@ class _DatasetRun:
                 parsed.append((ln, end, None))
                 continue
             try:
-                parsed.append((ln, end, _line_to_conversation(raw, first_line and ln == 1)))
+                opts = self.options
+                c = _line_to_conversation(
+                    raw, first_line and ln == 1, opts.get("format", "harmony"), opts.get("template", "gpt-oss"), self.date
+                )
+                parsed.append((ln, end, c))
             except ValueError as e:
                 parsed.append((ln, end, str(e)))
         it = self._render_many([c for _, _, c in parsed if isinstance(c, Conversation)])
@@ -508,6 +524,13 @@ class _DatasetRun:
                 self.pending.append((ln, end, None, False))
             elif isinstance(c, str):
                 self._fail(ln, end, c)
+            elif isinstance(c, ChatRow):
+                try:
+                    tokens, mask = chat_row_example(self.encoding, c, train_on)
+                except _INPUT_ERRORS as e:
+                    self._fail(ln, end, f"cannot render: {_error_text(e)}")
+                    continue
+                self.pending.append((ln, end, self.example_line(tokens, mask, self.options["labels"]), False))
             else:
                 try:
                     tokens, mask = next(it) if it is not None else self.single_fn(c, self.config, train_on=train_on)

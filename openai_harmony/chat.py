@@ -794,6 +794,21 @@ class Conversation(_Model):
     def __iter__(self) -> Iterator[Message]:
         return iter(self.messages)
 
+    @classmethod
+    def from_chat_messages(
+        cls, messages: Sequence[Mapping[str, Any]], tools: Optional[Sequence[Mapping[str, Any]]] = None, **kwargs: Any
+    ) -> "Conversation":
+        """Conversation from chat-layout messages and tools (see ``chat_template.conversation_from_chat``)."""
+        from .chat_template import conversation_from_chat
+
+        return conversation_from_chat(messages, tools, **kwargs)
+
+    def to_chat_messages(self) -> List[Dict[str, Any]]:
+        """Chat-layout message dicts of this conversation (tools: ``chat_template.conversation_to_chat``)."""
+        from .chat_template import conversation_to_chat
+
+        return conversation_to_chat(self)["messages"]
+
     def to_dict(self) -> Dict[str, Any]:
         """``{"messages": [...]}``."""
         return {"messages": [m.to_dict() for m in self.messages]}

@@ -350,6 +350,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_dataset(args: argparse.Namespace) -> int:
+    if args.no_drop_analysis and args.format == "chat" and args.template == "gpt-oss":
+        # The template has its own analysis rules; the option would silently do nothing.
+        raise _UsageError("dataset: --no-drop-analysis does not apply to --template gpt-oss")
     return _cli_dataset.run_dataset(args, _encoding)
 
 
@@ -574,6 +577,15 @@ def _add_dataset(sub: Any) -> None:
         help="train on every assistant message, or only the final assistant turn (default: all)",
     )
     p.add_argument("--no-drop-analysis", action="store_true", help="keep analysis messages before final ones")
+    p.add_argument(
+        "--format", choices=("harmony", "chat", "auto"), default="harmony",
+        help="input rows: Harmony messages (default), chat layout {\"messages\", \"tools\"} with thinking / "
+        "tool_calls, or auto (by each row's layout-only fields; a row with none is a bad line)",
+    )
+    p.add_argument(
+        "--template", choices=("gpt-oss", "harmony"), default="gpt-oss",
+        help="chat rows: render with the gpt-oss chat template (as transformers, default) or as Harmony messages",
+    )
     p.add_argument("--labels", action="store_true", help='write "labels" (-100 = masked out) instead of "mask"')
     p.add_argument(
         "--on-error",

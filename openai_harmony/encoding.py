@@ -20,6 +20,7 @@ from typing import (
     FrozenSet,
     Iterable,
     List,
+    Mapping,
     NoReturn,
     Optional,
     Sequence,
@@ -327,6 +328,51 @@ class HarmonyEncoding:
         non-assistant message) is 1.
         """
         return self._renderer.render_conversation_for_training_with_mask(conversation, config, train_on)
+
+    def apply_chat_template(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        tools: Optional[Sequence[Mapping[str, Any]]] = None,
+        *,
+        add_generation_prompt: bool = False,
+        tokenize: bool = True,
+        return_dict: bool = False,
+        return_assistant_tokens_mask: bool = False,
+        mask_style: str = "trl",
+        template: str = "gpt-oss",
+        reasoning_effort: Optional[str] = None,
+        model_identity: Optional[str] = None,
+        builtin_tools: Optional[Sequence[str]] = None,
+        conversation_start_date: Optional[str] = None,
+    ) -> Any:
+        """Chat-layout messages to tokens, as transformers' ``apply_chat_template`` with the gpt-oss template.
+
+        Same text and tokens as the published template (see ``chat_template``), without jinja.
+        ``tokenize=False`` gives the text; ``return_dict=True`` gives ``{"input_ids",
+        "attention_mask"}`` plus ``"assistant_masks"`` when ``return_assistant_tokens_mask``:
+        ``mask_style="trl"`` marks whole assistant turns as TRL's training template does,
+        ``"generated"`` leaves out each ``<|start|>assistant`` (what the model never emits).
+        ``template="harmony"`` renders through ``Conversation.from_chat_messages`` instead.
+        ``conversation_start_date`` defaults to today's date, as the template's ``strftime_now``.
+        A list of message lists is rendered as a batch (a list of results).
+        """
+        from .chat_template import apply_chat_template
+
+        return apply_chat_template(
+            self,
+            messages,
+            tools,
+            add_generation_prompt=add_generation_prompt,
+            tokenize=tokenize,
+            return_dict=return_dict,
+            return_assistant_tokens_mask=return_assistant_tokens_mask,
+            mask_style=mask_style,
+            template=template,
+            reasoning_effort=reasoning_effort,
+            model_identity=model_identity,
+            builtin_tools=builtin_tools,
+            conversation_start_date=conversation_start_date,
+        )
 
     def render_conversations_for_training(
         self,
