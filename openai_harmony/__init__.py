@@ -28,7 +28,7 @@ from .chat import (
 from .encoding import HarmonyEncoding, HarmonyEncodingName, load_harmony_encoding
 from .errors import HarmonyError
 
-from .parse import ParseIssue, RecoveredMessages, StreamableParser, StreamState, TokenSpan
+from ._parser_py import ParseIssue, RecoveredMessages, StreamableParser, StreamState, TokenSpan
 
 #: Which implementation of the hot paths is active: "cython" (every compiled module
 #: loaded) or "python" (forced with OPENAI_HARMONY_PURE_PYTHON=1, or not compiled).

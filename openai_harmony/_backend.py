@@ -43,8 +43,8 @@ def backend() -> str:
     return "cython" if _loaded and all(_loaded.values()) else "python"
 
 
-_compiled_tokenizer = load_extension("_tokenizer")
+_compiled_tokenizer = load_extension("_tokenizer_c")
 if _compiled_tokenizer is not None:
     CoreBPE = _compiled_tokenizer.CoreBPE
 else:
-    from .tokenizer import CoreBPE  # noqa: F401
+    from ._tokenizer_py import CoreBPE  # noqa: F401

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
-from ._args import expected, listed, named
+from ._compat.args import expected, listed, named
 
 __all__ = [
     "ValidationError",

@@ -15,7 +15,7 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
-from . import serde
+from ._compat import serde
 from .chat import (
     Author,
     ChannelConfig,
@@ -31,8 +31,8 @@ from .chat import (
     ToolDescription,
     ToolNamespaceConfig,
 )
-from ._args import expected, named
-from ._deep import depth_error
+from ._compat.args import expected, named
+from ._compat.deep import depth_error
 from .errors import HarmonyError
 from .schema import (
     JsonDumpError,

@@ -224,7 +224,7 @@ class Ctx:
     """Both backends' objects, built once per process."""
 
     def __init__(self, seed: int) -> None:
-        from openai_harmony import _parser, _tokenizer, parse, tokenizer
+        from openai_harmony import _parser_c as _parser, _tokenizer_c as _tokenizer, _parser_py as parse, _tokenizer_py as tokenizer
         from openai_harmony._unicode_pin import pin_pattern
         from openai_harmony.load import O200K_PATTERN, harmony_special_tokens, load_mergeable_ranks
 

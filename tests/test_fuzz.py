@@ -99,11 +99,11 @@ def test_index_objects_special() -> None:
 
 
 def test_both_tokenizers_agree_on_index_objects() -> None:
-    from openai_harmony import tokenizer as pure
+    from openai_harmony import _tokenizer_py as pure
     from openai_harmony.load import harmony_special_tokens, load_mergeable_ranks
 
     try:
-        from openai_harmony import _tokenizer as compiled
+        from openai_harmony import _tokenizer_c as compiled
     except ImportError:  # pragma: no cover - depends on the build
         pytest.skip("compiled tokenizer not built")
     ranks, specials = load_mergeable_ranks(), harmony_special_tokens()
@@ -118,7 +118,7 @@ def test_both_tokenizers_agree_on_index_objects() -> None:
 
 _TAMPER = r"""
 import sys
-from openai_harmony import _parser, load_harmony_encoding, parse
+from openai_harmony import _parser_c as _parser, load_harmony_encoding, _parser_py as parse
 tok = load_harmony_encoding("HarmonyGptOss")._tokenizer
 core = _parser.ParserCore if sys.argv[1] == "compiled" else parse._PyParserCore
 results = []
@@ -141,7 +141,7 @@ def test_junk_in_private_parser_fields_raises_instead_of_crashing() -> None:
     # found by the fuzzer: the compiled parser indexed _header and its state table without
     # bounds checks (a segfault); in a subprocess, so that a regression cannot kill pytest
     try:
-        import openai_harmony._parser  # noqa: F401
+        import openai_harmony._parser_c  # noqa: F401
     except ImportError:  # pragma: no cover - depends on the build
         pytest.skip("compiled parser not built")
     out = {}

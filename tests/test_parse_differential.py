@@ -21,12 +21,12 @@ from typing import Any, Callable, List, Optional
 import pytest
 
 from openai_harmony import HarmonyError, Role, StreamableParser, load_harmony_encoding
-from openai_harmony import parse as parse_mod
+from openai_harmony import _parser_py as parse_mod
 from openai_harmony._backend import PURE_PYTHON_FORCED
-from openai_harmony._args import ArgumentOverflowError
+from openai_harmony._compat.args import ArgumentOverflowError
 
 try:
-    from openai_harmony import _parser as _compiled_mod
+    from openai_harmony import _parser_c as _compiled_mod
 
     _COMPILED_ERROR: Optional[str] = None
 except ImportError as _exc:  # pragma: no cover - depends on the build
@@ -68,7 +68,7 @@ def compiled_core() -> Any:
     if _compiled_mod is None:
         if PURE_PYTHON_FORCED:
             pytest.skip(f"compiled parser not built ({_COMPILED_ERROR}); pure mode")
-        pytest.fail(f"compiled parser openai_harmony._parser not importable: {_COMPILED_ERROR}", pytrace=False)
+        pytest.fail(f"compiled parser openai_harmony._parser_c not importable: {_COMPILED_ERROR}", pytrace=False)
     return _compiled_mod.ParserCore
 
 

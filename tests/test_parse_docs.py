@@ -22,7 +22,7 @@ from openai_harmony import (
     SystemContent,
     load_harmony_encoding,
 )
-from openai_harmony.parse import parse_messages_from_completion_tokens
+from openai_harmony._parser_py import parse_messages_from_completion_tokens
 
 import deliberate_errors
 
@@ -560,7 +560,7 @@ def test_compiled_core_used_when_built():
     import os
 
     import openai_harmony
-    from openai_harmony import parse
+    from openai_harmony import _parser_py as parse
 
     forced_pure = os.environ.get("OPENAI_HARMONY_PURE_PYTHON", "").strip() not in ("", "0")
     if forced_pure:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from openai_harmony import HarmonyError, Role, StreamableParser, load_harmony_encoding
-from openai_harmony import parse as parse_mod
+from openai_harmony import _parser_py as parse_mod
 
 GOLDEN = Path(__file__).parent / "golden" / "parse_streams.json.gz"
 CASES = json.loads(gzip.decompress(GOLDEN.read_bytes()))["cases"]

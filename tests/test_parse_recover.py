@@ -27,7 +27,7 @@ from openai_harmony import (
     TokenSpan,
     load_harmony_encoding,
 )
-from openai_harmony import parse as parse_mod
+from openai_harmony import _parser_py as parse_mod
 
 ENC = load_harmony_encoding("HarmonyGptOss")
 TOK = ENC._tokenizer

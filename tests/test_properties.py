@@ -72,7 +72,7 @@ from openai_harmony import (
     ToolNamespaceConfig,
     load_harmony_encoding,
 )
-from openai_harmony import tokenizer as pure_tokenizer
+from openai_harmony import _tokenizer_py as pure_tokenizer
 from openai_harmony._backend import PURE_PYTHON_FORCED
 from openai_harmony.load import harmony_special_tokens, load_mergeable_ranks
 
@@ -532,7 +532,7 @@ def test_lone_surrogates_become_replacement_characters(text: str) -> None:
 @pytest.fixture(scope="module")
 def both_tokenizers() -> Tuple[Any, Any]:
     try:
-        from openai_harmony import _tokenizer as compiled
+        from openai_harmony import _tokenizer_c as compiled
     except ImportError:  # pragma: no cover - depends on the build
         if not PURE_PYTHON_FORCED:
             raise

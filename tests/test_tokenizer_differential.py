@@ -19,12 +19,12 @@ from typing import Dict, List
 import pytest
 import regex
 
-from openai_harmony import tokenizer as pure
+from openai_harmony import _tokenizer_py as pure
 from openai_harmony._unicode_pin import UNASSIGNED_IN_ORACLE, pin_pattern
 from openai_harmony.load import O200K_PATTERN, harmony_special_tokens, load_mergeable_ranks
 
 try:
-    from openai_harmony import _tokenizer as compiled
+    from openai_harmony import _tokenizer_c as compiled
 except ImportError:  # pragma: no cover - depends on the build
     if os.environ.get("OPENAI_HARMONY_PURE_PYTHON", "").strip() in ("", "0"):
         raise
@@ -381,7 +381,7 @@ def test_backend_switch_picks_compiled():
         from openai_harmony import _backend
 
         assert _backend.CoreBPE is compiled.CoreBPE
-    assert sys.modules["openai_harmony._tokenizer"] is compiled
+    assert sys.modules["openai_harmony._tokenizer_c"] is compiled
 
 
 def test_all_specials_by_dict_identity(backends):

@@ -17,12 +17,12 @@ from typing import Any, Callable
 
 import pytest
 
-from openai_harmony import tokenizer as pure
+from openai_harmony import _tokenizer_py as pure
 from openai_harmony.errors import HarmonyError
 from openai_harmony.load import harmony_special_tokens, load_mergeable_ranks
 
 try:
-    from openai_harmony import _tokenizer as compiled
+    from openai_harmony import _tokenizer_c as compiled
 except ImportError:  # pragma: no cover - depends on the build
     if os.environ.get("OPENAI_HARMONY_PURE_PYTHON", "").strip() in ("", "0"):
         raise

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from ._args import expected, listed
+from ._compat.args import expected, listed
 from ._backend import load_extension
 from .chat import Author, Message, Role, TextContent
-from ._rustfmt import rust_debug_str
+from ._compat.rustfmt import rust_debug_str
 from .errors import HarmonyError
-from .tokenizer import check_token, decode_utf8
+from ._tokenizer_py import check_token, decode_utf8
 
 __all__ = [
     "ParseIssue",
@@ -793,7 +793,7 @@ class _PyParserCore:
 
 # The compiled core (``_parser.pyx``) imports this module for the shared slow paths, so
 # it is requested only now that they are defined.
-_compiled = load_extension("_parser")
+_compiled = load_extension("_parser_c")
 _ParserCore: Any = _compiled.ParserCore if _compiled is not None else _PyParserCore
 #: Which parser core is active: "cython" or "python".
 PARSER_BACKEND = "cython" if _compiled is not None else "python"

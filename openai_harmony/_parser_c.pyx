@@ -10,7 +10,7 @@ import cycle at load).
 cimport cython
 from cpython.long cimport PyLong_AsLongLongAndOverflow
 
-from openai_harmony import parse as _p
+from openai_harmony import _parser_py as _p
 from openai_harmony.errors import HarmonyError
 
 cdef str REPLACEMENT = "\ufffd"

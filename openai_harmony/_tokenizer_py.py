@@ -14,9 +14,9 @@ from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Mapping, O
 
 import regex
 
-from ._args import ArgumentOverflowError, listed
+from ._compat.args import ArgumentOverflowError, listed
 from ._unicode_pin import PinnedRegex, compile_pinned
-from ._rustfmt import utf8_error_text
+from ._compat.rustfmt import utf8_error_text
 from .errors import HarmonyError
 from .load import O200K_PATTERN
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from ._rustfmt import rust_debug_str
-from .schema import format_f64
-from .chat import (
+from .rustfmt import rust_debug_str
+from ..schema import format_f64
+from ..chat import (
     Author,
     ChannelConfig,
     Conversation,
