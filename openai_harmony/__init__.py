@@ -3,7 +3,7 @@
 A drop-in replacement for the official ``openai-harmony`` package (same names, defaults,
 errors, and byte-identical tokens) that installs without Rust: hot paths are compiled
 with Cython when possible, with a pure-Python fallback (``BACKEND`` says which is active;
-``OPENAI_HARMONY_PURE_PYTHON=1`` forces the fallback).
+``OPENAI_HARMONY_NO_EXTENSIONS=1`` forces the fallback).
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from .chat import (
 from .encoding import HarmonyEncoding, HarmonyEncodingName, load_harmony_encoding
 from .errors import HarmonyError
 
-from ._parser_py import ParseIssue, RecoveredMessages, StreamableParser, StreamState, TokenSpan
+from .parse import ParseIssue, RecoveredMessages, StreamableParser, StreamState, TokenSpan
 
 #: Which implementation of the hot paths is active: "cython" (every compiled module
-#: loaded) or "python" (forced with OPENAI_HARMONY_PURE_PYTHON=1, or not compiled).
+#: loaded) or "python" (forced with OPENAI_HARMONY_NO_EXTENSIONS=1, or not compiled).
 BACKEND: str = _backend.backend()
 
 __version__ = "0.0.8"

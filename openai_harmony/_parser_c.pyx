@@ -1,47 +1,26 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""Compiled twin of ``parse._PyParserCore``: the token-by-token step of the parser.
+"""Compiled twin of ``_parser_py.ParserCore``: only the per-token step of the parser.
 
-``process``/``process_eos``/``feed`` and the incremental UTF-8 handling of message content
-live here; the rare paths (header parsing, finishing a message) are the shared functions of
-``parse.py``, looked up through the module at call time (parse.py imports this module, so no
-import cycle at load).
+``process``/``process_eos``/``feed`` are compiled; everything else (the UTF-8 handling of
+uncached content tokens, headers, finishing a message, recovering mode) is the pure core's
+module-level functions, and the views are its ``ParserViews`` mixin, so they exist once.
 """
 
-cimport cython
 from cpython.long cimport PyLong_AsLongLongAndOverflow
 
 from openai_harmony import _parser_py as _p
-from openai_harmony.errors import HarmonyError
-
-cdef str REPLACEMENT = "\ufffd"
+from openai_harmony._tokens import check_token
 
 cdef enum:
     EXPECT_START = 0
     HEADER = 1
     CONTENT = 2
-    START_ID = 200006
-    MESSAGE_ID = 200008
-    RETURN_ID = 200002
-    END_ID = 200007
-    CALL_ID = 200012
 
 cdef long long U32_LIMIT = 4294967296
 
 
-@cython.boundscheck(True)
-@cython.wraparound(True)
-cdef inline object _field(object header, Py_ssize_t i):
-    # _header and _state are public (writable) attributes: index with bounds checks, so
-    # that a foreign value raises (as in the pure core) instead of reading past the end
-    return header[i]
-
-
-cdef inline bint _is_stop(long long t):
-    return t == RETURN_ID or t == END_ID or t == CALL_ID
-
-
-cdef class ParserCore:
-    """Token-by-token state machine of the Harmony parser (compiled)."""
+cdef class _Step:
+    """State and per-token step of the Harmony parser (compiled)."""
 
     cdef public object _tok
     cdef public bint _strict
@@ -65,15 +44,26 @@ cdef class ParserCore:
     cdef public list _issues
     cdef public list _spans
     cdef public Py_ssize_t _seg
+    # the ids as the slow paths read them (set by _init_core) and as C values for the step
+    cdef public object _start_id
+    cdef public object _message_id
+    cdef public object _stop_ids
+    cdef long long start_id, message_id, return_id, end_id, call_id
     cdef object __weakref__
 
     def __init__(self, tokenizer, role, strict, recover=False):
         _p._init_core(self, tokenizer, role, strict, recover)
+        self.start_id = self._start_id
+        self.message_id = self._message_id
+        self.return_id, self.end_id, self.call_id = self._stop_ids
+
+    cdef inline bint _is_stop(self, long long t):
+        return t == self.return_id or t == self.end_id or t == self.call_id
 
     cdef int _step(self, object token, long long t) except -1:
         cdef object text
         if self._state == CONTENT:
-            if _is_stop(t):
+            if self._is_stop(t):
                 _p._finish_message(self)
                 return 0
             if not self._pending:
@@ -82,88 +72,23 @@ cdef class ParserCore:
                     self._pieces.append(text)
                     self._delta = text
                     return 0
-            if t == START_ID and self._recover:
-                # recovering parsers never cache <|start|>, so it always gets here
-                _p._recover_content_start(self)
-                return 0
-            self._content_utf8(token)
+            _p._content_slow(self, token)
         elif self._state == HEADER:
-            if t == MESSAGE_ID:
+            if t == self.message_id:
                 _p._enter_content(self)
-            elif not self._strict and _is_stop(t):
+            elif not self._strict and self._is_stop(t):
                 _p._recover_header(self)
-            elif t == START_ID and self._recover:
+            elif t == self.start_id and self._recover:
                 _p._recover_header_start(self)
             else:
                 self._header_tokens.append(token)
-        elif t == START_ID:
+        elif t == self.start_id:
             self._state = HEADER
             self._header_tokens = []
             if self._recover:
                 _p._open_message(self)
         else:
             _p._stray_token(self, token)
-        return 0
-
-    cdef int _content_utf8(self, object token) except -1:
-        """Content token that is not plain cached text: incremental UTF-8 (``parse._content_slow``)."""
-        cdef list utoks = self._utoks
-        cdef bytes data, buf
-        cdef str text, delta
-        cdef Py_ssize_t valid
-        if utoks:
-            # utoks[0] is outside the vocabulary (see parse._content_slow): nothing decodes
-            # until the message ends, so no re-decoding of a growing list per token.
-            utoks.append(token)
-            self._delta = None
-            return 0
-        utoks.append(token)
-        try:
-            data = self._tok.decode_bytes(utoks) if len(utoks) > 1 else self._tok.token_bytes(token)
-        except HarmonyError:
-            # an id outside the vocabulary: it stays undecoded until the message ends
-            self._delta = None
-            self._pending = True
-            return 0
-        if not self._ubytes and len(utoks) == 1:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-            else:
-                self._cache[token] = text
-                self._pieces.append(text)
-                self._delta = text
-                utoks.clear()
-                self._pending = False
-                return 0
-        buf = self._ubytes + data
-        try:
-            text = buf.decode("utf-8")
-        except UnicodeDecodeError as e:
-            delta = ""
-            valid = e.start
-            if valid:
-                delta = buf[:valid].decode("utf-8")
-                self._pieces.append(delta)
-            if e.reason == "unexpected end of data" and e.end == len(buf):
-                # the sequence may still complete with the next token
-                self._delta = None
-                buf = buf[valid:]
-            else:
-                # one invalid sequence is replaced per step; later bytes wait for the next token
-                self._pieces.append(REPLACEMENT)
-                delta += REPLACEMENT
-                buf = buf[e.end:]
-            if delta:
-                self._delta = delta
-            self._ubytes = buf
-        else:
-            self._pieces.append(text)
-            self._delta = text
-            self._ubytes = b""
-        utoks.clear()
-        self._pending = len(self._ubytes) > 0
         return 0
 
     def process(self, token):
@@ -174,11 +99,17 @@ cdef class ParserCore:
             t = PyLong_AsLongLongAndOverflow(token, &overflow)
         if overflow or t < 0 or t >= U32_LIMIT:
             # not a plain int in u32 range: convert or raise like the official bindings
-            token = _p.check_token(token)
+            token = check_token(token)
             t = token
         self._tokens.append(token)
         self._step(token, t)
         return self
+
+    @property
+    def last_content_delta(self):
+        """Text added to the content by the last token (None if nothing was added)."""
+        # the one view defined here too (ParserViews has it): streaming reads it per token
+        return self._delta
 
     def process_eos(self):
         """Signal the end of the stream (finishes a message whose content was open); returns self."""
@@ -207,66 +138,8 @@ cdef class ParserCore:
             # anything else converts (or fails) exactly as in process()
             self.process(token)
 
-    # -- views (the same as the pure core's) -------------------------------------------
 
-    @property
-    def current_content(self):
-        """Text of the message being parsed so far ("" outside message content)."""
-        return _p._content_text(self) if self._state == CONTENT else ""
+class ParserCore(_Step, _p.ParserViews):
+    """Token-by-token state machine of the Harmony parser (compiled step, shared views)."""
 
-    @property
-    def current_role(self):
-        """Role of the current message (or the role given for the first one)."""
-        if self._state == CONTENT:
-            return _field(self._header, 0)
-        return self._next_role
-
-    @property
-    def current_content_type(self):
-        """Content type of the current message, if known."""
-        return _field(self._header, 4) if self._state == CONTENT else None
-
-    @property
-    def last_content_delta(self):
-        """Text added to the content by the last token (None if nothing was added)."""
-        return self._delta
-
-    @property
-    def messages(self):
-        """All completed messages."""
-        return _p._messages_copy(self)
-
-    @property
-    def tokens(self):
-        """All tokens fed so far."""
-        return list(self._tokens)
-
-    @property
-    def state_data(self):
-        """The parser state as a dict (same content as the official JSON)."""
-        return _p._state_data(self)
-
-    @property
-    def state(self):
-        """The current state (ExpectStart, Header or Content)."""
-        return _field(_p._STATE_ENUMS, self._state)
-
-    @property
-    def current_recipient(self):
-        """Recipient of the current message, if known."""
-        return _field(self._header, 2) if self._state == CONTENT else None
-
-    @property
-    def current_channel(self):
-        """Channel of the current message, if known."""
-        return _field(self._header, 3) if self._state == CONTENT else None
-
-    @property
-    def errors(self):
-        """Problems found so far (recovering mode; always empty otherwise)."""
-        return list(self._issues)
-
-    @property
-    def spans(self):
-        """Token spans of the messages and raw pieces closed so far (recovering mode)."""
-        return list(self._spans)
+    __slots__ = ()

@@ -1,4 +1,4 @@
-"""Parsing completion tokens back into messages: ``StreamableParser`` and a batch helper.
+"""The parser's pure core: the Harmony state machine over completion tokens, in Python.
 
 The state machine follows the official parser token for token (including where invalid
 UTF-8 turns into U+FFFD and which error is raised when).  Content is decoded
@@ -6,9 +6,9 @@ incrementally: each token's text is appended as one piece, so the per-token step
 dict lookup in the common case.  The tokens of the current content (the official keeps
 them re-encoded) are only computed when ``state_data`` asks.
 
-The state machine and its views live in ``_PyParserCore``, which has a compiled twin in
-``_parser.pyx`` (``ParserCore``); ``StreamableParser`` derives from whichever is active
-and only adds the official constructor.
+This is the pure core, ``ParserCore`` (state machine) and ``ParserViews`` (its read-only
+views); ``_parser_c.pyx`` compiles only the per-token step and reuses everything else here.
+``_backend`` picks the core, and ``parse.StreamableParser`` adds the official constructor.
 
 Recovering mode (``recover=True``, an addition) lives in the rare paths only: the places
 where strict parsing raises or meets ``<|start|>`` call the ``_recover*``/``_close*``
@@ -22,30 +22,32 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from ._compat.args import expected, listed
-from ._backend import load_extension
 from .chat import Author, Message, Role, TextContent
 from ._compat.rustfmt import rust_debug_str
 from .errors import HarmonyError
-from ._tokenizer_py import check_token, decode_utf8
+from ._tokens import U32_LIMIT, check_token, decode_utf8
 
 __all__ = [
     "ParseIssue",
+    "ParserCore",
+    "ParserViews",
     "RecoveredMessages",
     "StreamState",
-    "StreamableParser",
     "TokenSpan",
-    "parse_messages_from_completion_tokens",
+    "special_ids",
 ]
 
+# o200k_harmony's ids, for the documented REASON_* texts and tokenizers without these
+# special tokens; a parser reads the ids from its tokenizer (``special_ids``).
 START_ID = 200006
 MESSAGE_ID = 200008
 # <|return|>, <|end|>, <|call|>: the encoding's stop tokens (HarmonyGptOss).
 STOP_IDS = frozenset((200002, 200007, 200012))
+_SPECIAL_DEFAULTS = (("<|start|>", START_ID), ("<|message|>", MESSAGE_ID),
+                     ("<|return|>", 200002), ("<|end|>", 200007), ("<|call|>", 200012))
 REPLACEMENT = "\ufffd"
 _CHANNEL_MARKER = "<|channel|>"
 _CONSTRAIN_MARKER = "<|constrain|>"
-_U32_LIMIT = 1 << 32
 
 # State codes of the machine (kept as small ints for the hot path).
 EXPECT_START = 0
@@ -79,43 +81,10 @@ _STATE_ENUMS = (StreamState.EXPECT_START, StreamState.HEADER, StreamState.CONTEN
 # small helpers
 
 
-def _as_token_list(tokens: List[Any]) -> List[int]:
-    for t in tokens:
-        if type(t) is not int or t < 0 or t >= _U32_LIMIT:
-            break
-    else:
-        return tokens
-    return [t if type(t) is int and 0 <= t < _U32_LIMIT else check_token(t, "tokens") for t in tokens]
-
-
-def _bool_arg(value: Any, name: str, default: bool) -> bool:
-    # As the bindings convert an Option<bool>: None means the default, nothing else but a bool.
-    if value is None:
-        return default
-    if value is True or value is False:
-        return value
-    raise TypeError(f"argument '{name}': '{type(value).__name__}' object cannot be converted to 'PyBool'")
-
-
-def _role_arg(role: Any) -> Optional[str]:
-    # Like the official wrapper: read ``role.value`` (an AttributeError there, for plain
-    # strings too; here also a TypeError naming the argument).
-    if role is None:
-        return None
-    try:
-        value = role.value
-    except AttributeError:
-        raise expected("role", "Role or None", role) from None
-    return str(value)
-
-
-def _resolve_role(role_str: Optional[str]) -> Optional[Role]:
-    if role_str is None:
-        return None
-    try:
-        return _ROLES[role_str]
-    except KeyError:
-        raise ValueError(f"unknown role: {role_str}") from None
+def special_ids(tokenizer: Any) -> Tuple[int, int, int, int, int]:
+    """Ids of <|start|>, <|message|>, <|return|>, <|end|>, <|call|> in *tokenizer*."""
+    table = getattr(tokenizer, "special_tokens", None) or {}
+    return tuple(table.get(name, default) for name, default in _SPECIAL_DEFAULTS)  # type: ignore[return-value]
 
 
 def _find_ws_or_lt(s: str) -> int:
@@ -222,17 +191,24 @@ def _copy_message(m: Message) -> Message:
 # Per-tokenizer cache: token id -> its text when the token's bytes are valid UTF-8 alone.
 # Recovering parsers get a second dict that never holds <|start|>, so that token always
 # leaves the fast content path (it ends the message there).
-_TEXT_CACHES: Dict[int, Tuple[Any, Dict[int, str], Dict[int, str]]] = {}
+# The entry also holds the tokenizer's <|start|>, <|message|> and stop-token ids.
+_TEXT_CACHES: Dict[int, Tuple[Any, Dict[int, str], Dict[int, str], Tuple[int, int, Tuple[int, int, int]]]] = {}
 
 
-def _text_cache(tokenizer: Any, recover: bool = False) -> Dict[int, str]:
+def _tokenizer_entry(tokenizer: Any) -> Tuple[Any, Dict[int, str], Dict[int, str], Tuple[int, int, Tuple[int, int, int]]]:
     entry = _TEXT_CACHES.get(id(tokenizer))
     if entry is None or entry[0] is not tokenizer:
         if len(_TEXT_CACHES) >= 8:
             # encodings are shared, so this only happens with hand-made tokenizers: don't pin them all
             _TEXT_CACHES.clear()
-        entry = (tokenizer, {}, {})
+        start, message, ret, end, call = special_ids(tokenizer)
+        entry = (tokenizer, {}, {}, (start, message, (ret, end, call)))
         _TEXT_CACHES[id(tokenizer)] = entry
+    return entry
+
+
+def _text_cache(tokenizer: Any, recover: bool = False) -> Dict[int, str]:
+    entry = _tokenizer_entry(tokenizer)
     return entry[2] if recover else entry[1]
 
 
@@ -410,12 +386,12 @@ def _close_header(p: Any, pos: int, token: Optional[int], reason: str, end: int)
 def _stray_token(p: Any, token: int) -> None:
     """A token other than ``<|start|>`` while a start is expected."""
     if not p._recover:
-        raise _unexpected_token(token)
+        raise _unexpected_token(p, token)
     if p._seg < 0:
         # a raw piece starts here and runs to the next <|start|> (or the end)
         pos = len(p._tokens) - 1
         p._seg = pos
-        _add_issue(p, pos, token, str(_unexpected_token(token)), None)
+        _add_issue(p, pos, token, str(_unexpected_token(p, token)), None)
 
 
 def _open_message(p: Any) -> None:
@@ -429,7 +405,7 @@ def _open_message(p: Any) -> None:
 def _recover_header_start(p: Any) -> None:
     # recover: <|start|> inside a header closes it; a new header begins at this token
     pos = len(p._tokens) - 1
-    _close_header(p, pos, START_ID, REASON_START_IN_HEADER, pos)
+    _close_header(p, pos, p._start_id, REASON_START_IN_HEADER, pos)
     p._state = HEADER
     p._seg = pos
 
@@ -437,7 +413,7 @@ def _recover_header_start(p: Any) -> None:
 def _recover_content_start(p: Any) -> None:
     # recover: <|start|> inside content ends the message (its text as far as it came)
     pos = len(p._tokens) - 1
-    _add_issue(p, pos, START_ID, REASON_START_IN_CONTENT, len(p._messages))
+    _add_issue(p, pos, p._start_id, REASON_START_IN_CONTENT, len(p._messages))
     _finish_message(p, pos)
     p._state = HEADER
     p._header_tokens = []
@@ -447,12 +423,15 @@ def _recover_content_start(p: Any) -> None:
 # --------------------------------------------------------------------------------------
 # the state machine
 #
-# The rare paths are module-level functions of the parser object so that the pure class
-# below and the compiled one in _parser.pyx share them; only process/feed are duplicated.
+# The rare paths are module-level functions of the parser object so that the pure core
+# below and the compiled one (``_parser_c.pyx``) share them: the compiled twin holds only
+# the per-token step (``process``/``feed``); the views are ``ParserViews``, defined once.
 
 
 def _init_core(p: Any, tokenizer: Any, role: Optional[Role], strict: bool, recover: bool = False) -> None:
     p._tok = tokenizer
+    entry = _tokenizer_entry(tokenizer)
+    p._start_id, p._message_id, p._stop_ids = entry[3]
     # recovering mode takes the non-strict branch for stop tokens in a header (and handles them itself)
     p._strict = strict and not recover
     p._recover = recover
@@ -478,7 +457,7 @@ def _init_core(p: Any, tokenizer: Any, role: Optional[Role], strict: bool, recov
 
 
 def _content_slow(p: Any, token: int) -> None:
-    if p._recover and token == START_ID:
+    if p._recover and token == p._start_id:
         _recover_content_start(p)
         return
     utoks = p._utoks
@@ -574,7 +553,7 @@ def _enter_content(p: Any) -> None:
             raise
         # keep the message: its header fields as far as they can be read, its content as usual
         header = _lenient_header(_decode_lossy(p._tok, header_tokens), p._next_role, True)[0]
-        _add_issue(p, len(p._tokens) - 1, MESSAGE_ID, str(e), len(p._messages))
+        _add_issue(p, len(p._tokens) - 1, p._message_id, str(e), len(p._messages))
     p._next_role = None
     p._header = header
     p._pieces = []
@@ -602,8 +581,8 @@ def _recover_header(p: Any) -> None:
     p._next_role = None
 
 
-def _unexpected_token(token: int) -> HarmonyError:
-    return HarmonyError(f"Unexpected token {token} while expecting start token {START_ID}")
+def _unexpected_token(p: Any, token: int) -> HarmonyError:
+    return HarmonyError(f"Unexpected token {token} while expecting start token {p._start_id}")
 
 
 def _eos(p: Any) -> None:
@@ -661,56 +640,19 @@ def _state_data(p: Any) -> Dict[str, Any]:
     }
 
 
-class _PyParserCore:
-    """Token-by-token state machine (pure Python; ``_parser.pyx`` has a compiled twin)."""
+class ParserViews:
+    """The parser's read-only views, shared by the pure and the compiled core (defined once)."""
 
-    __slots__ = (
-        "_tok", "_strict", "_next_role", "_tokens", "_messages", "_state", "_header_tokens",
-        "_header", "_pieces", "_delta", "_utoks", "_ubytes", "_pending", "_cache",
-        "_ct", "_ct_n", "_text", "_text_n", "_recover", "_issues", "_spans", "_seg", "__weakref__",
-    )
+    __slots__ = ()
 
-    def __init__(self, tokenizer: Any, role: Optional[Role], strict: bool, recover: bool = False) -> None:
-        _init_core(self, tokenizer, role, strict, recover)
-
-    def process(self, token: int) -> Any:
-        """Consume one token; returns self."""
-        if type(token) is not int or token < 0 or token >= _U32_LIMIT:
-            token = check_token(token)
-        self._tokens.append(token)
-        if self._state == CONTENT:
-            if token in STOP_IDS:
-                _finish_message(self)
-                return self
-            if not self._pending:
-                text = self._cache.get(token)
-                if text is not None:
-                    self._pieces.append(text)
-                    self._delta = text
-                    return self
-            _content_slow(self, token)
-        elif self._state == HEADER:
-            if token == MESSAGE_ID:
-                _enter_content(self)
-            elif not self._strict and token in STOP_IDS:
-                _recover_header(self)
-            elif token == START_ID and self._recover:
-                _recover_header_start(self)
-            else:
-                self._header_tokens.append(token)
-        elif token == START_ID:
-            self._state = HEADER
-            self._header_tokens = []
-            if self._recover:
-                _open_message(self)
-        else:
-            _stray_token(self, token)
-        return self
-
-    def process_eos(self) -> Any:
-        """Signal the end of the stream (finishes a message whose content was open); returns self."""
-        _eos(self)
-        return self
+    # Each view reads the state fields both cores define (``_state``, ``_header``, ...).
+    _state: int
+    _header: Optional[Header]
+    _next_role: Optional[Role]
+    _delta: Optional[str]
+    _tokens: List[int]
+    _issues: List[ParseIssue]
+    _spans: List[TokenSpan]
 
     @property
     def current_content(self) -> str:
@@ -729,6 +671,7 @@ class _PyParserCore:
         """Content type of the current message, if known."""
         return self._header[4] if self._state == CONTENT else None  # type: ignore[index]
 
+    # (the compiled core overrides this one view: streaming reads it after every token)
     @property
     def last_content_delta(self) -> Optional[str]:
         """Text added to the content by the last token (None if nothing was added)."""
@@ -760,6 +703,11 @@ class _PyParserCore:
         return self._header[2] if self._state == CONTENT else None  # type: ignore[index]
 
     @property
+    def current_channel(self) -> Optional[str]:
+        """Channel of the current message, if known."""
+        return self._header[3] if self._state == CONTENT else None  # type: ignore[index]
+
+    @property
     def errors(self) -> List[ParseIssue]:
         """Problems found so far (recovering mode; always empty otherwise)."""
         return list(self._issues)
@@ -769,19 +717,68 @@ class _PyParserCore:
         """Token spans of the messages and raw pieces closed so far (recovering mode)."""
         return list(self._spans)
 
-    @property
-    def current_channel(self) -> Optional[str]:
-        """Channel of the current message, if known."""
-        return self._header[3] if self._state == CONTENT else None  # type: ignore[index]
 
-    def feed(self, tokens: List[int]) -> None:
+class ParserCore(ParserViews):
+    """Token-by-token state machine (pure Python; ``_parser_c.pyx`` has the compiled twin)."""
+
+    __slots__ = (
+        "__weakref__", "_cache", "_ct", "_ct_n", "_delta", "_header", "_header_tokens", "_issues",
+        "_message_id", "_messages", "_next_role", "_pending", "_pieces", "_recover", "_seg", "_spans",
+        "_start_id", "_state", "_stop_ids", "_strict", "_text", "_text_n", "_tok", "_tokens", "_ubytes",
+        "_utoks",
+    )
+
+    def __init__(self, tokenizer: Any, role: Optional[Role], strict: bool, recover: bool = False) -> None:
+        _init_core(self, tokenizer, role, strict, recover)
+
+    def process(self, token: int) -> Any:
+        """Consume one token; returns self."""
+        if type(token) is not int or token < 0 or token >= U32_LIMIT:
+            token = check_token(token)
+        self._tokens.append(token)
+        if self._state == CONTENT:
+            if token in self._stop_ids:
+                _finish_message(self)
+                return self
+            if not self._pending:
+                text = self._cache.get(token)
+                if text is not None:
+                    self._pieces.append(text)
+                    self._delta = text
+                    return self
+            _content_slow(self, token)
+        elif self._state == HEADER:
+            if token == self._message_id:
+                _enter_content(self)
+            elif not self._strict and token in self._stop_ids:
+                _recover_header(self)
+            elif token == self._start_id and self._recover:
+                _recover_header_start(self)
+            else:
+                self._header_tokens.append(token)
+        elif token == self._start_id:
+            self._state = HEADER
+            self._header_tokens = []
+            if self._recover:
+                _open_message(self)
+        else:
+            _stray_token(self, token)
+        return self
+
+    def process_eos(self) -> Any:
+        """Signal the end of the stream (finishes a message whose content was open); returns self."""
+        _eos(self)
+        return self
+
+    def feed(self, tokens: Iterable[int]) -> None:
         """``process`` each of *tokens*, stopping at the first error."""
         process = self.process
         cache = self._cache
+        stops = self._stop_ids
         for token in tokens:
             # inline the common step: plain content text with nothing pending (anything but
             # an exact int, e.g. True, 5.0 or an unhashable, takes process()'s conversion)
-            if self._state == CONTENT and not self._pending and type(token) is int and token not in STOP_IDS:
+            if self._state == CONTENT and not self._pending and type(token) is int and token not in stops:
                 text = cache.get(token)
                 if text is not None:
                     self._tokens.append(token)
@@ -789,76 +786,3 @@ class _PyParserCore:
                     self._delta = text
                     continue
             process(token)
-
-
-# The compiled core (``_parser.pyx``) imports this module for the shared slow paths, so
-# it is requested only now that they are defined.
-_compiled = load_extension("_parser_c")
-_ParserCore: Any = _compiled.ParserCore if _compiled is not None else _PyParserCore
-#: Which parser core is active: "cython" or "python".
-PARSER_BACKEND = "cython" if _compiled is not None else "python"
-
-
-class StreamableParser(_ParserCore):  # type: ignore[misc,valid-type]
-    """Incremental parser over completion tokens (feed with ``process``).
-
-    ``strict`` (default) and ``strict=False`` behave as in the official package.
-    ``recover=True`` (opt-in; ``strict`` then has no effect) never raises on malformed
-    model output; it keeps every token and records what it got past in ``errors``
-    (``ParseIssue`` list) and how the tokens divide into messages and raw pieces in
-    ``spans`` (``TokenSpan`` list):
-
-    - a header strict parsing rejects at ``<|message|>`` (``to=`` twice, stray words,
-      unknown role, empty channel, undecodable bytes) gives a message with the fields that
-      can be read (first ``<|channel|>`` value, first ``to=`` word, first ``<|constrain|>``
-      word, the role; assistant when no role can be read); its content is parsed as usual;
-    - a header closed by a stop token, ``<|start|>`` or the end of the stream (no
-      ``<|message|>``, e.g. a refusal written straight after ``<|start|>assistant``) gives
-      a message whose content is the text after the header fields;
-    - ``<|start|>`` inside content ends that message (the new one starts there);
-    - tokens while a start is expected (``<|return|>`` or ``<|call|>`` after ``<|end|>``,
-      text before ``<|start|>``) are kept as a raw piece up to the next ``<|start|>``.
-
-    Token ids outside the vocabulary are model output too (U+FFFD in the text); only
-    arguments that are no token ids at all (``"a"``, ``-1``, ``2**32``) still raise, as
-    in strict mode.  On streams strict parsing accepts and that have no ``<|start|>`` or
-    stop token inside a message, the messages are exactly those of strict mode (content
-    cut off by the end of the stream is finished as there, without a record).  Call
-    ``process_eos`` at the end: it closes an open header or raw piece without raising.
-    An issue is recorded at the token that shows it; a span when its piece closes.
-    """
-
-    __slots__ = ()
-
-    def __init__(self, encoding: Any, role: Optional[Role], *, strict: bool = True, recover: bool = False) -> None:
-        role_str = _role_arg(role)
-        try:
-            tokenizer = encoding._tokenizer
-        except AttributeError:
-            raise expected("encoding", "HarmonyEncoding", encoding) from None
-        strict = _bool_arg(strict, "strict", True)
-        recover = _bool_arg(recover, "recover", False)
-        _ParserCore.__init__(self, tokenizer, _resolve_role(role_str), strict, recover)
-
-
-def parse_messages_from_completion_tokens(
-    tokenizer: Any, tokens: Iterable[int], role: Optional[Role] = None, *, strict: bool = True,
-    recover: bool = False,
-) -> List[Message]:
-    """Parse completion *tokens* into messages (*role*: the role already rendered, if any).
-
-    With ``recover=True`` this never raises on malformed model output and returns a
-    ``RecoveredMessages`` (a list of the messages, with ``errors`` and ``spans``); see
-    ``StreamableParser``.
-    """
-    toks = listed(tokens, "tokens")
-    role_str = _role_arg(role)
-    toks = _as_token_list(toks)
-    strict = _bool_arg(strict, "strict", True)
-    recover = _bool_arg(recover, "recover", False)
-    parser = _ParserCore(tokenizer, _resolve_role(role_str), strict, recover)
-    parser.feed(toks)
-    parser.process_eos()
-    if recover:
-        return RecoveredMessages(parser._messages, parser._issues, parser._spans)
-    return parser._messages

@@ -23,7 +23,7 @@ from .errors import HarmonyError
 from ._unicode_pin import pin_pattern
 from .load import O200K_PATTERN
 # Argument checks are the error path only: one implementation, shared with the pure backend.
-from ._tokenizer_py import as_token_list, check_token as _check_token
+from ._tokens import as_token_list, check_token as _check_token
 
 __all__ = ["CoreBPE"]
 

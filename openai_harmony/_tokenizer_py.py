@@ -9,70 +9,22 @@ concatenation has the lowest rank, leftmost first on ties.  The compiled backend
 from __future__ import annotations
 
 import heapq
-import operator
 from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence
 
 import regex
 
-from ._compat.args import ArgumentOverflowError, listed
 from ._unicode_pin import PinnedRegex, compile_pinned
-from ._compat.rustfmt import utf8_error_text
 from .errors import HarmonyError
 from .load import O200K_PATTERN
+from ._tokens import U32_LIMIT, as_token_list, check_token
 
-__all__ = ["CoreBPE", "as_token_list", "check_token", "decode_utf8"]
+__all__ = ["CoreBPE"]
 
 _NO_RANK = 1 << 62
 # Pieces at least this long are merged with a heap: the simple rescan is O(n^2), which a
 # megabyte without whitespace would turn into hours.
 _HEAP_THRESHOLD = 128
 _CACHE_LIMIT = 1 << 16
-_U32_LIMIT = 1 << 32
-_I64_LIMIT = 1 << 63
-
-
-def check_token(t: object, argname: str = "token") -> int:
-    """Check one token id the way the official bindings convert to ``u32``; return it as int.
-
-    Raises ``TypeError`` for a non-integer (the official message) and, for a value outside
-    u32, the official ``OverflowError`` message after the argument's name, as an
-    ``ArgumentOverflowError`` (a ValueError and an OverflowError).
-    """
-    if type(t) is not int:
-        try:
-            # int(): before Python 3.10, operator.index returns an int subclass (bool) as is.
-            t = int(operator.index(t))  # type: ignore[arg-type]
-        except TypeError:
-            raise TypeError(
-                f"argument '{argname}': '{type(t).__name__}' object cannot be interpreted as an integer"
-            ) from None
-    if t < 0 or t >= _U32_LIMIT:  # type: ignore[operator]
-        # The bindings read a C long first, then narrow it to u32.
-        if t < -_I64_LIMIT or t >= _I64_LIMIT:  # type: ignore[operator]
-            raise ArgumentOverflowError(f"argument '{argname}': Python int too large to convert to C long")
-        raise ArgumentOverflowError(f"argument '{argname}': out of range integral type conversion attempted")
-    return t  # type: ignore[return-value]
-
-
-def as_token_list(tokens: Iterable[int], argname: str = "tokens") -> List[int]:
-    """Check *tokens* the way the official bindings convert to ``Vec<u32>``; return them as ints."""
-    if isinstance(tokens, (str, bytes)):
-        raise TypeError(f"argument '{argname}': Can't extract `str` to `Vec`")
-    out = listed(tokens, argname)
-    # converted values: an __index__ object counts (and is reported) as its int
-    return [check_token(t, argname) for t in out]
-
-
-def decode_utf8(tokenizer: "CoreBPE", tokens: List[int]) -> str:
-    """Decode *tokens* with either backend's tokenizer; ``HarmonyError`` as the official says it."""
-    try:
-        data = tokenizer.decode_bytes(tokens)
-    except HarmonyError as exc:
-        raise HarmonyError(f"Could not decode tokens: Invalid token error: {exc}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise HarmonyError(f"Could not decode tokens: Invalid utf-8 sequence: {utf8_error_text(data, exc)}") from None
 
 
 def _check_str(text: object) -> None:
@@ -314,6 +266,6 @@ class CoreBPE:
 
     def is_special_token(self, token: int) -> bool:
         """Return whether *token* is one of the special token ids."""
-        if type(token) is not int or token < 0 or token >= _U32_LIMIT:
+        if type(token) is not int or token < 0 or token >= U32_LIMIT:
             token = check_token(token)
         return token in self._special_ids

@@ -33,7 +33,7 @@ from ._compat.args import frozen, listed, named
 from ._backend import CoreBPE
 from .errors import HarmonyError
 from .load import harmony_special_tokens, load_mergeable_ranks
-from ._tokenizer_py import decode_utf8
+from ._tokens import decode_utf8
 
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Literal
@@ -294,7 +294,7 @@ class HarmonyEncoding:
         ``recover=True``: never raise on malformed model output, return a
         ``RecoveredMessages`` (messages plus ``errors`` and ``spans``); see ``StreamableParser``.
         """
-        from ._parser_py import parse_messages_from_completion_tokens
+        from .parse import parse_messages_from_completion_tokens
 
         return parse_messages_from_completion_tokens(self._tokenizer, tokens, role, strict=strict, recover=recover)
 

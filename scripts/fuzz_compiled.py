@@ -238,13 +238,15 @@ class Ctx:
         # a tampered parser may write junk into them
         self.abuse_tok = _tokenizer.CoreBPE(ranks, specials)
         self.tokenizer_mod = tokenizer
+        from openai_harmony import _tokens
+        self.tokens_mod = _tokens
         self.compiled_tokenizer_mod = _tokenizer
         self.parse = parse
-        self.PyCore = parse._PyParserCore
+        self.PyCore = parse.ParserCore
         self.CCore = _parser.ParserCore
         import inspect
 
-        self.has_recover = "recover" in inspect.signature(parse._PyParserCore.__init__).parameters
+        self.has_recover = "recover" in inspect.signature(parse.ParserCore.__init__).parameters
         self.split = regex.compile(pin_pattern(O200K_PATTERN)).findall
         from openai_harmony.chat import Role
 
@@ -513,7 +515,7 @@ def case_decode(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], None]]:
 
     def check() -> None:
         p, c = ctx.pure, ctx.comp
-        decode_utf8 = ctx.tokenizer_mod.decode_utf8
+        decode_utf8 = ctx.tokens_mod.decode_utf8
         if mutating:
             # results may legitimately differ (the values change the list while it is read);
             # the compiled backend must only fail cleanly

@@ -120,7 +120,7 @@ _TAMPER = r"""
 import sys
 from openai_harmony import _parser_c as _parser, load_harmony_encoding, _parser_py as parse
 tok = load_harmony_encoding("HarmonyGptOss")._tokenizer
-core = _parser.ParserCore if sys.argv[1] == "compiled" else parse._PyParserCore
+core = _parser.ParserCore if sys.argv[1] == "compiled" else parse.ParserCore
 results = []
 for attr, value in [("_header", ()), ("_header", (1,)), ("_header", []), ("_state", 3), ("_state", 2**31 - 1)]:
     p = core(tok, None, True)

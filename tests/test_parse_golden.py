@@ -90,14 +90,14 @@ def test_parse_batch(enc, case):
 def make_parser(enc, role, strict, core="public"):
     if core == "pure":
         # the pure-Python core, also when the compiled one is active
-        return parse_mod._PyParserCore(enc._tokenizer, role, strict)
+        return parse_mod.ParserCore(enc._tokenizer, role, strict)
     return StreamableParser(enc, role, strict=strict)
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_parse_batch_pure_core(enc, case):
     role = None if case["role"] is None else Role(case["role"])
-    p = parse_mod._PyParserCore(enc._tokenizer, role, case["strict"])
+    p = parse_mod.ParserCore(enc._tokenizer, role, case["strict"])
     try:
         p.feed(case["tokens"])
         p.process_eos()

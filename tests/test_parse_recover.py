@@ -28,6 +28,7 @@ from openai_harmony import (
     load_harmony_encoding,
 )
 from openai_harmony import _parser_py as parse_mod
+from openai_harmony.parse import parse_messages_from_completion_tokens
 
 ENC = load_harmony_encoding("HarmonyGptOss")
 TOK = ENC._tokenizer
@@ -69,7 +70,7 @@ Result = Tuple[list, List[ParseIssue], List[TokenSpan]]
 
 def run_stream(tokens: List[int], role: Optional[Role], core: str) -> Result:
     if core == "pure":
-        p: Any = parse_mod._PyParserCore(TOK, role, True, True)
+        p: Any = parse_mod.ParserCore(TOK, role, True, True)
     else:
         p = StreamableParser(ENC, role, recover=True)
     for t in tokens:
@@ -84,11 +85,11 @@ def run_all(tokens: List[int], role: Optional[Role]) -> Result:
     batch = ENC.parse_messages_from_completion_tokens(tokens, role, recover=True)
     assert isinstance(batch, RecoveredMessages)
     got = (dicts(batch), batch.errors, batch.spans)
-    mod = parse_mod.parse_messages_from_completion_tokens(TOK, tokens, role, recover=True)
+    mod = parse_messages_from_completion_tokens(TOK, tokens, role, recover=True)
     assert (dicts(mod), mod.errors, mod.spans) == got
     for core in ("public", "pure"):
         assert run_stream(tokens, role, core) == got, core
-    pure = parse_mod._PyParserCore(TOK, role, True, True)
+    pure = parse_mod.ParserCore(TOK, role, True, True)
     pure.feed(tokens)
     pure.process_eos()
     assert (dicts(pure.messages), pure.errors, pure.spans) == got
