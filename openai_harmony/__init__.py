@@ -26,6 +26,7 @@ from .chat import (
     ToolNamespaceConfig,
 )
 from .encoding import HarmonyEncoding, HarmonyEncodingName, load_harmony_encoding
+from ._version import __version__
 from .errors import HarmonyError
 
 from .parse import ParseIssue, RecoveredMessages, StreamableParser, StreamState, TokenSpan
@@ -34,7 +35,6 @@ from .parse import ParseIssue, RecoveredMessages, StreamableParser, StreamState,
 #: loaded) or "python" (forced with OPENAI_HARMONY_NO_EXTENSIONS=1, or not compiled).
 BACKEND: str = _backend.backend()
 
-__version__ = "0.0.8"
 
 __all__ = [
     "BACKEND",

@@ -323,7 +323,8 @@ def _cmd_decode(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from . import BACKEND, DeveloperContent, SystemContent
+    from . import DeveloperContent, SystemContent
+    from ._backend import backend_reason
 
     enc = _encoding()
     convo = Conversation.from_messages(
@@ -336,7 +337,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         ]
     )
     tokens = enc.render_conversation_for_completion(convo, Role.ASSISTANT)
-    lines = [f"backend: {BACKEND}", "prompt:", enc.decode(tokens), f"prompt tokens ({len(tokens)}): {tokens[:12]} ..."]
+    lines = [f"backend: {backend_reason()}", "prompt:", enc.decode(tokens), f"prompt tokens ({len(tokens)}): {tokens[:12]} ..."]
     completion = enc.encode(
         "<|channel|>analysis<|message|>User greets; answer as a pirate.<|end|>"
         "<|start|>assistant<|channel|>final<|message|>Ahoy! Fair winds, matey.<|return|>",
@@ -607,7 +608,8 @@ def _add_demo(sub: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``openai-harmony`` command."""
-    from . import __version__
+    from ._backend import backend_reason
+    from ._version import VERSION
 
     parser = _Parser(
         prog=PROG,
@@ -615,7 +617,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_MAIN_EPILOG,
         formatter_class=_HELP_FORMAT,
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--version", action="version", version=f"{PROG} {VERSION} (backend: {backend_reason()})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_render(sub)
     _add_parse(sub)
