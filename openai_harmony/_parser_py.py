@@ -84,7 +84,7 @@ _STATE_ENUMS = (StreamState.EXPECT_START, StreamState.HEADER, StreamState.CONTEN
 def special_ids(tokenizer: Any) -> Tuple[int, int, int, int, int]:
     """Ids of <|start|>, <|message|>, <|return|>, <|end|>, <|call|> in *tokenizer*."""
     table = getattr(tokenizer, "special_tokens", None) or {}
-    return tuple(table.get(name, default) for name, default in _SPECIAL_DEFAULTS)  # type: ignore[return-value]
+    return tuple(table.get(name, default) for name, default in _SPECIAL_DEFAULTS)
 
 
 def _find_ws_or_lt(s: str) -> int:
@@ -341,7 +341,8 @@ def _lenient_header(text: str, role: Optional[Role], complete: bool) -> Tuple[He
 def _decode_lossy(tok: Any, tokens: List[int]) -> str:
     """Text of *tokens*: invalid UTF-8 and ids outside the vocabulary become U+FFFD."""
     try:
-        return tok.decode_bytes(tokens).decode("utf-8", "replace")
+        data: bytes = tok.decode_bytes(tokens)
+        return data.decode("utf-8", "replace")
     except HarmonyError:
         pass
     parts = []
@@ -603,7 +604,8 @@ def _content_text(p: Any) -> str:
     if p._text_n != len(pieces):
         p._text = "".join(pieces)
         p._text_n = len(pieces)
-    return p._text
+    text: str = p._text
+    return text
 
 
 def _content_tokens(p: Any) -> List[int]:
@@ -615,7 +617,8 @@ def _content_tokens(p: Any) -> List[int]:
         for piece in pieces[n:]:
             ct.extend(enc(piece))
         p._ct_n = len(pieces)
-    return p._ct
+    ct_all: List[int] = p._ct
+    return ct_all
 
 
 def _messages_copy(p: Any) -> List[Message]:
@@ -630,12 +633,12 @@ def _state_data(p: Any) -> Dict[str, Any]:
     if st == HEADER:
         return {"state": "Header", "header_tokens": list(p._header_tokens)}
     h = p._header
-    author: Dict[str, Any] = {"role": h[0].value}  # type: ignore[index]
-    if h[1] is not None:  # type: ignore[index]
-        author["name"] = h[1]  # type: ignore[index]
+    author: Dict[str, Any] = {"role": h[0].value}
+    if h[1] is not None:
+        author["name"] = h[1]
     return {
         "state": "Content",
-        "header": {"author": author, "recipient": h[2], "channel": h[3], "content_type": h[4]},  # type: ignore[index]
+        "header": {"author": author, "recipient": h[2], "channel": h[3], "content_type": h[4]},
         "content_tokens": list(_content_tokens(p)),
     }
 
@@ -727,6 +730,25 @@ class ParserCore(ParserViews):
         "_start_id", "_state", "_stop_ids", "_strict", "_text", "_text_n", "_tok", "_tokens", "_ubytes",
         "_utoks",
     )
+
+    _tok: Any
+    _strict: bool
+    _recover: bool
+    _messages: List[Message]
+    _header_tokens: List[int]
+    _pieces: List[str]
+    _utoks: List[int]
+    _ubytes: bytes
+    _pending: bool
+    _cache: Dict[int, str]
+    _ct: List[int]
+    _ct_n: int
+    _text: str
+    _text_n: int
+    _seg: int
+    _start_id: int
+    _message_id: int
+    _stop_ids: Tuple[int, int, int]
 
     def __init__(self, tokenizer: Any, role: Optional[Role], strict: bool, recover: bool = False) -> None:
         _init_core(self, tokenizer, role, strict, recover)

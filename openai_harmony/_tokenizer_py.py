@@ -166,7 +166,7 @@ class CoreBPE:
         try:
             miss = ranks.index(None)
         except ValueError:
-            out += ranks
+            out += ranks  # type: ignore[arg-type]  # no None: index() found none
             return True
         # No vocabulary token contains a pinned character (a test checks it), so only the
         # misses need the pinned-character probe.
@@ -174,7 +174,7 @@ class CoreBPE:
         cache = self._piece_cache
         start = 0
         while True:
-            out += ranks[start:miss]
+            out += ranks[start:miss]  # type: ignore[arg-type]  # before the first None
             piece = pieces[miss]
             if probe is not None and probe.search(piece):
                 del out[base:]
@@ -190,7 +190,7 @@ class CoreBPE:
             try:
                 miss = ranks.index(None, start)
             except ValueError:
-                out += ranks[start:]
+                out += ranks[start:]  # type: ignore[arg-type]  # no None left
                 return True
 
     def encode_ordinary(self, text: str) -> List[int]:
@@ -251,7 +251,7 @@ class CoreBPE:
             return b""
         try:
             if min(tokens) >= 0:
-                return b"".join(map(self._decoder.__getitem__, tokens))
+                return b"".join(map(self._decoder.__getitem__, tokens))  # type: ignore[arg-type]  # None: TypeError
         except (IndexError, TypeError):
             pass
         # Slow path, only on bad input: report the first problem the way the official does
@@ -262,7 +262,7 @@ class CoreBPE:
         for v in values:
             if v >= len(decoder) or decoder[v] is None:
                 raise HarmonyError(f"Invalid token for decoding: {v}")
-        return b"".join(map(decoder.__getitem__, values))
+        return b"".join(map(decoder.__getitem__, values))  # type: ignore[arg-type]  # checked above
 
     def is_special_token(self, token: int) -> bool:
         """Return whether *token* is one of the special token ids."""

@@ -34,12 +34,12 @@ def check_token(t: object, argname: str = "token") -> int:
             raise TypeError(
                 f"argument '{argname}': '{type(t).__name__}' object cannot be interpreted as an integer"
             ) from None
-    if t < 0 or t >= U32_LIMIT:  # type: ignore[operator]
+    if t < 0 or t >= U32_LIMIT:
         # The bindings read a C long first, then narrow it to u32.
-        if t < -I64_LIMIT or t >= I64_LIMIT:  # type: ignore[operator]
+        if t < -I64_LIMIT or t >= I64_LIMIT:
             raise ArgumentOverflowError(f"argument '{argname}': Python int too large to convert to C long")
         raise ArgumentOverflowError(f"argument '{argname}': out of range integral type conversion attempted")
-    return t  # type: ignore[return-value]
+    return t
 
 
 def as_token_list(tokens: Iterable[int], argname: str = "tokens") -> List[int]:
@@ -54,7 +54,7 @@ def as_token_list(tokens: Iterable[int], argname: str = "tokens") -> List[int]:
 def decode_utf8(tokenizer: Any, tokens: List[int]) -> str:
     """Decode *tokens* with either backend's tokenizer; ``HarmonyError`` as the official says it."""
     try:
-        data = tokenizer.decode_bytes(tokens)
+        data: bytes = tokenizer.decode_bytes(tokens)
     except HarmonyError as exc:
         raise HarmonyError(f"Could not decode tokens: Invalid token error: {exc}") from None
     try:

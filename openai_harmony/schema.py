@@ -299,7 +299,7 @@ def schema_to_typescript(schema: Any, indent: str = "") -> str:
     return "any"
 
 
-def _object_to_typescript(schema: dict, indent: str) -> str:
+def _object_to_typescript(schema: Dict[str, Any], indent: str) -> str:
     out: List[str] = []
     desc = schema.get("description")
     if type(desc) is str:

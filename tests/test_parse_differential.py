@@ -24,7 +24,7 @@ from openai_harmony import HarmonyError, Role, StreamableParser, load_harmony_en
 from openai_harmony import _parser_py as parse_mod
 from openai_harmony import _backend
 from openai_harmony.parse import parse_messages_from_completion_tokens
-from openai_harmony._backend import PURE_PYTHON_FORCED
+from conftest import NO_EXTENSIONS as PURE_PYTHON_FORCED
 from openai_harmony._tokens import check_token_list
 from openai_harmony._compat.args import ArgumentOverflowError
 
