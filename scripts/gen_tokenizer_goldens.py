@@ -34,7 +34,7 @@ from tiktoken.load import load_tiktoken_bpe
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import corpus  # noqa: E402
+import tokenizer_corpus as corpus  # noqa: E402
 
 import openai_harmony  # noqa: E402
 
