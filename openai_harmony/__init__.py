@@ -9,6 +9,7 @@ with Cython when possible, with a pure-Python fallback (``BACKEND`` says which i
 from __future__ import annotations
 
 from . import _backend
+from ._version import __version__ as __version__
 from .chat import (
     Author,
     ChannelConfig,
@@ -26,9 +27,7 @@ from .chat import (
     ToolNamespaceConfig,
 )
 from .encoding import HarmonyEncoding, HarmonyEncodingName, load_harmony_encoding
-from ._version import __version__
 from .errors import HarmonyError
-
 from .parse import ParseIssue, RecoveredMessages, StreamableParser, StreamState, TokenSpan
 
 #: Which implementation of the hot paths is active: "cython" (every compiled module

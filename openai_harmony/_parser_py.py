@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from .chat import Author, Message, Role, TextContent
 from ._compat.rustfmt import rust_debug_str
-from .errors import HarmonyError
 from ._tokens import U32_LIMIT, check_token, decode_utf8
+from .chat import Author, Message, Role, TextContent
+from .errors import HarmonyError
 
 __all__ = [
     "ParseIssue",

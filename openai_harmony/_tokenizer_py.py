@@ -13,10 +13,10 @@ from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Mapping, O
 
 import regex
 
+from ._tokens import U32_LIMIT, as_token_list, check_token
 from ._unicode_pin import PinnedRegex, compile_pinned
 from .errors import HarmonyError
 from .load import O200K_PATTERN
-from ._tokens import U32_LIMIT, as_token_list, check_token
 
 __all__ = ["CoreBPE"]
 

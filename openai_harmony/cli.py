@@ -18,18 +18,18 @@ from typing import Any, Callable, List, NoReturn, Optional, Sequence
 
 from . import _cli_dataset
 from ._cli_common import (
+    _INPUT_ERRORS,
     PROG,
     CLIError,
-    _UsageError,
-    _INPUT_ERRORS,
     _encoding,
     _error_text,
     _example_line,
+    _json_type,
     _one_line,
     _os_error_text,
+    _UsageError,
     _utf8_error_text,
     _where,
-    _json_type,
     conversation_from_json,
 )
 from .chat import Conversation, Message, RenderConversationConfig, Role

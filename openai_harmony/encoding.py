@@ -29,11 +29,11 @@ from typing import (
 
 import regex
 
-from ._compat.args import frozen, listed, named
 from ._backend import CoreBPE
+from ._compat.args import frozen, listed, named
+from ._tokens import decode_utf8
 from .errors import HarmonyError
 from .load import harmony_special_tokens, load_mergeable_ranks
-from ._tokens import decode_utf8
 
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Literal

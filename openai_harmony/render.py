@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ._compat import serde
+from ._compat.args import expected, named
+from ._compat.deep import depth_error
 from .chat import (
     Author,
     ChannelConfig,
@@ -31,8 +33,6 @@ from .chat import (
     ToolDescription,
     ToolNamespaceConfig,
 )
-from ._compat.args import expected, named
-from ._compat.deep import depth_error
 from .errors import HarmonyError
 from .schema import (
     JsonDumpError,
@@ -81,7 +81,7 @@ class _RenderFail(Exception):
 
 
 class Renderer:
-    """Renders conversations and messages with a tokenizer (see CONVENTIONS.md API)."""
+    """Renders conversations and messages with a tokenizer (the encoding's render methods)."""
 
     def __init__(self, tokenizer: Any) -> None:
         self._tok = tokenizer

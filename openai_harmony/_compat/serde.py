@@ -11,8 +11,6 @@ from __future__ import annotations
 import math
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from .rustfmt import rust_debug_str
-from ..schema import format_f64
 from ..chat import (
     Author,
     ChannelConfig,
@@ -26,6 +24,8 @@ from ..chat import (
     ToolDescription,
     ToolNamespaceConfig,
 )
+from ..schema import format_f64
+from .rustfmt import rust_debug_str
 
 __all__ = ["load_conversation", "load_message"]
 
