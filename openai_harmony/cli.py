@@ -14,7 +14,7 @@ import json
 import os
 import re
 import sys
-from typing import Any, Callable, List, NoReturn, Optional, Sequence
+from typing import AbstractSet, Any, Callable, List, NoReturn, Optional, Sequence
 
 from . import _cli_dataset
 from ._cli_common import (
@@ -57,7 +57,8 @@ def _read_bytes(path: str) -> bytes:
             raise CLIError("no standard input")
         buf = getattr(stdin, "buffer", None)
         if buf is not None:
-            return buf.read()
+            data: bytes = buf.read()
+            return data
         return stdin.read().encode("utf-8", "surrogateescape")
     try:
         with open(path, "rb") as f:
@@ -129,7 +130,7 @@ def _write(text: str) -> None:
     except UnicodeEncodeError:
         # A terminal or pipe in a non-UTF-8 locale: send the UTF-8 bytes anyway.
         out.flush()
-        out.buffer.write(text.encode("utf-8", "surrogateescape"))  # type: ignore[attr-defined]
+        out.buffer.write(text.encode("utf-8", "surrogateescape"))
     out.flush()
 
 
@@ -262,7 +263,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _special_set(values: List[str], option: str, known: set) -> Any:
+def _special_set(values: List[str], option: str, known: AbstractSet[str]) -> Any:
     if any(v == "all" for v in values):
         return "all"
     out = set()
