@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""Compiled byte-pair encoder for o200k_harmony: same API and results as ``tokenizer.py``.
+"""Compiled byte-pair encoder for o200k_harmony: same API and results as ``_tokenizer_py.py``.
 
 The o200k pre-tokenizer is a hand-written scanner over UTF-8 (``_bpe_core.h``) whose
 character classes come from the ``regex`` module's own tables, pinned like the pure

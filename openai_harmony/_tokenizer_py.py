@@ -3,7 +3,7 @@
 ``CoreBPE`` splits text with the o200k pre-tokenizer pattern (run by ``regex``), then
 merges each piece's bytes with tiktoken's rule: repeatedly join the adjacent pair whose
 concatenation has the lowest rank, leftmost first on ties.  The compiled backend
-(``_tokenizer.pyx``) has the same class with the same results.
+(``_tokenizer_c.pyx``, its twin) has the same class with the same results.
 """
 
 from __future__ import annotations

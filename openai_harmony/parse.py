@@ -12,11 +12,25 @@ from typing import Any, Iterable, List, Optional
 
 from ._backend import ParserCore
 from ._compat.args import expected, listed
-from ._parser_py import _ROLES, ParseIssue, RecoveredMessages, StreamState, TokenSpan
+from ._parser_py import (  # the REASON_* texts are documented as this module's constants
+    _ROLES,
+    REASON_EOS_IN_HEADER,
+    REASON_START_IN_CONTENT,
+    REASON_START_IN_HEADER,
+    REASON_STOP_IN_HEADER,
+    ParseIssue,
+    RecoveredMessages,
+    StreamState,
+    TokenSpan,
+)
 from ._tokens import check_token_list
 from .chat import Message, Role
 
 __all__ = [
+    "REASON_EOS_IN_HEADER",
+    "REASON_START_IN_CONTENT",
+    "REASON_START_IN_HEADER",
+    "REASON_STOP_IN_HEADER",
     "ParseIssue",
     "RecoveredMessages",
     "StreamState",

@@ -1,23 +1,22 @@
 """Parsing must match the official parser exactly on the recorded streams.
 
-Goldens: tests/golden/parse_streams.json.gz, made by scripts/gen_parse_goldens.py with the
+Goldens: tests/golden/parse_streams.jsonl, made by scripts/gen_parse_goldens.py with the
 official package.  Each case is checked twice: the batch parse (messages or error) and a
 StreamableParser trace after every token and after process_eos.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
-from pathlib import Path
 
 import pytest
+
+import goldens
 
 from openai_harmony import HarmonyError, Role, StreamableParser, load_harmony_encoding
 from openai_harmony import _parser_py as parse_mod
 
-GOLDEN = Path(__file__).parent / "golden" / "parse_streams.json.gz"
-CASES = json.loads(gzip.decompress(GOLDEN.read_bytes()))["cases"]
+CASES = goldens.load("parse_streams")["cases"]
 
 
 @pytest.fixture(scope="module")

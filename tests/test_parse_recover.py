@@ -10,13 +10,13 @@ the pure-Python core, token by token and in one batch.
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 from pathlib import Path
 from typing import Any, List, Optional, Tuple
 
 import pytest
+
+import goldens
 
 from openai_harmony import (
     HarmonyError,
@@ -37,7 +37,6 @@ A = Role.ASSISTANT
 START, END, MESSAGE, CHANNEL, CONSTRAIN = 200006, 200007, 200008, 200005, 200003
 RETURN, CALL = 200002, 200012
 STOPS = (RETURN, END, CALL)
-GOLDEN = Path(__file__).parent / "golden" / "parse_streams.json.gz"
 
 STOP_IN_HEADER = "message header ended by stop token {} before <|message|>"
 START_IN_HEADER = "message header ended by start token 200006 before <|message|>"
@@ -410,7 +409,7 @@ def test_recovered_messages_is_a_list():
 # properties: every golden stream, and random streams
 
 
-CASES = json.loads(gzip.decompress(GOLDEN.read_bytes()))["cases"]
+CASES = goldens.load("parse_streams")["cases"]
 # issues strict parsing does not raise for (it keeps those tokens inside a message)
 _NOT_STRICT_ERRORS = (START_IN_HEADER, START_IN_CONTENT)
 
