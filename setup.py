@@ -6,8 +6,10 @@
   generated ``.c`` files shipped in the sdist are compiled, which needs only a C compiler;
   a failed cythonize() falls back the same way.
 - With no compiler, a failed compile, no usable Cython and no ``.c`` files, or
-  ``OPENAI_HARMONY_NO_EXTENSIONS=1``, the package installs pure-Python and a warning says
-  so; ``openai_harmony.BACKEND`` is then "python".
+  ``OPENAI_HARMONY_NO_EXTENSIONS=1`` (alias: ``OPENAI_HARMONY_PURE_PYTHON=1``; the same
+  switch selects pure Python at run time), the package installs pure-Python and a warning
+  says so; ``openai_harmony.BACKEND`` is then "python", ``openai-harmony --version`` says
+  why, and importing warns once.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from __future__ import annotations
 import glob
 import os
 import sys
+
+if sys.version_info < (3, 9):
+    sys.exit(f"openai-harmony requires Python 3.9 or newer (this is Python {sys.version.split()[0]}).")
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -62,9 +67,12 @@ def _usable_cythonize():
 
 
 def _extensions():
-    if os.environ.get("OPENAI_HARMONY_NO_EXTENSIONS", "").strip() not in ("", "0"):
-        _warn("OPENAI_HARMONY_NO_EXTENSIONS is set: not building the compiled extensions.")
-        return []
+    # the same switch as openai_harmony/_backend.py (SWITCHES); not imported, as the
+    # package's dependencies may not be installed at build time
+    for switch in ("OPENAI_HARMONY_NO_EXTENSIONS", "OPENAI_HARMONY_PURE_PYTHON"):
+        if os.environ.get(switch, "").strip() not in ("", "0"):
+            _warn(f"{switch} is set: not building the compiled extensions.")
+            return []
     pyx = sorted(glob.glob(os.path.join(PKG, "*.pyx")))
     compile_args = ["-O3"] if sys.platform != "win32" else ["/O2"]
     cythonize = _usable_cythonize() if pyx else None

@@ -24,13 +24,13 @@ sys.path.insert(0, HERE)
 
 import convos  # noqa: E402
 import openai_harmony as h  # noqa: E402
-from openai_harmony import parse  # noqa: E402
+from openai_harmony import _backend  # noqa: E402
 
 
 # The public parser as it was: the same class body over the same core, with __slots__ = ().
 SlottedParser: Any = type(
     "SlottedParser",
-    (parse._ParserCore,),
+    (_backend.ParserCore,),
     {**{k: v for k, v in vars(h.StreamableParser).items() if k not in ("__dict__", "__weakref__")},
      "__slots__": ()},
 )

@@ -3,12 +3,13 @@
 A drop-in replacement for the official ``openai-harmony`` package (same names, defaults,
 errors, and byte-identical tokens) that installs without Rust: hot paths are compiled
 with Cython when possible, with a pure-Python fallback (``BACKEND`` says which is active;
-``OPENAI_HARMONY_PURE_PYTHON=1`` forces the fallback).
+``OPENAI_HARMONY_NO_EXTENSIONS=1`` forces the fallback).
 """
 
 from __future__ import annotations
 
 from . import _backend
+from ._version import __version__ as __version__
 from .chat import (
     Author,
     ChannelConfig,
@@ -32,14 +33,12 @@ from .encoding import (
     raise_disallowed_special_token,  # public in the official package, not in its __all__
 )
 from .errors import HarmonyError
-
 from .parse import ParseIssue, RecoveredMessages, StreamableParser, StreamState, TokenSpan
 
 #: Which implementation of the hot paths is active: "cython" (every compiled module
-#: loaded) or "python" (forced with OPENAI_HARMONY_PURE_PYTHON=1, or not compiled).
+#: loaded) or "python" (forced with OPENAI_HARMONY_NO_EXTENSIONS=1, or not compiled).
 BACKEND: str = _backend.backend()
 
-__version__ = "0.0.8"
 
 __all__ = [
     "BACKEND",

@@ -12,7 +12,7 @@ with this package on every letter, mark and number code point.
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Any, List, Tuple
 
 __all__ = ["UNASSIGNED_IN_ORACLE", "PinnedRegex", "compile_pinned", "pin_pattern"]
 
@@ -153,14 +153,16 @@ class PinnedRegex:
         self.probe = re.compile(excluded) if excluded else None
         self.pinned = regex.compile(pin_pattern(pattern)) if excluded else self.plain
 
-    def findall(self, text: str) -> list:
+    def findall(self, text: str) -> List[str]:
         probe = self.probe
         if probe is not None and isinstance(text, str) and not text.isascii() and probe.search(text):
-            return self.pinned.findall(text)
-        return self.plain.findall(text)
+            found: List[str] = self.pinned.findall(text)
+            return found
+        found = self.plain.findall(text)
+        return found
 
 
-def compile_pinned(pattern: str):
+def compile_pinned(pattern: str) -> Any:
     """Compile *pattern* for the ``regex`` module; the o200k pattern comes back pinned.
 
     The result has ``findall``.  Any other pattern is compiled unchanged.

@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
-from ._args import expected, listed, named
+from ._compat.args import expected, listed, named
 from ._model import _REQUIRED_REF, _Model, make_init as _make_init, signature as _signature
 
 __all__ = [

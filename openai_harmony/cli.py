@@ -14,22 +14,22 @@ import json
 import os
 import re
 import sys
-from typing import Any, Callable, List, NoReturn, Optional, Sequence
+from typing import AbstractSet, Any, Callable, List, NoReturn, Optional, Sequence
 
 from . import _cli_dataset
 from ._cli_common import (
+    _INPUT_ERRORS,
     PROG,
     CLIError,
-    _UsageError,
-    _INPUT_ERRORS,
     _encoding,
     _error_text,
     _example_line,
+    _json_type,
     _one_line,
     _os_error_text,
+    _UsageError,
     _utf8_error_text,
     _where,
-    _json_type,
     conversation_from_json,
 )
 from .chat import Conversation, Message, RenderConversationConfig, Role
@@ -57,7 +57,8 @@ def _read_bytes(path: str) -> bytes:
             raise CLIError("no standard input")
         buf = getattr(stdin, "buffer", None)
         if buf is not None:
-            return buf.read()
+            data: bytes = buf.read()
+            return data
         return stdin.read().encode("utf-8", "surrogateescape")
     try:
         with open(path, "rb") as f:
@@ -129,7 +130,7 @@ def _write(text: str) -> None:
     except UnicodeEncodeError:
         # A terminal or pipe in a non-UTF-8 locale: send the UTF-8 bytes anyway.
         out.flush()
-        out.buffer.write(text.encode("utf-8", "surrogateescape"))  # type: ignore[attr-defined]
+        out.buffer.write(text.encode("utf-8", "surrogateescape"))
     out.flush()
 
 
@@ -262,7 +263,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _special_set(values: List[str], option: str, known: set) -> Any:
+def _special_set(values: List[str], option: str, known: AbstractSet[str]) -> Any:
     if any(v == "all" for v in values):
         return "all"
     out = set()
@@ -323,7 +324,8 @@ def _cmd_decode(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from . import BACKEND, DeveloperContent, SystemContent
+    from . import DeveloperContent, SystemContent
+    from ._backend import backend_reason
 
     enc = _encoding()
     convo = Conversation.from_messages(
@@ -336,7 +338,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         ]
     )
     tokens = enc.render_conversation_for_completion(convo, Role.ASSISTANT)
-    lines = [f"backend: {BACKEND}", "prompt:", enc.decode(tokens), f"prompt tokens ({len(tokens)}): {tokens[:12]} ..."]
+    lines = [f"backend: {backend_reason()}", "prompt:", enc.decode(tokens), f"prompt tokens ({len(tokens)}): {tokens[:12]} ..."]
     completion = enc.encode(
         "<|channel|>analysis<|message|>User greets; answer as a pirate.<|end|>"
         "<|start|>assistant<|channel|>final<|message|>Ahoy! Fair winds, matey.<|return|>",
@@ -619,7 +621,8 @@ def _add_demo(sub: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``openai-harmony`` command."""
-    from . import __version__
+    from ._backend import backend_reason
+    from ._version import VERSION
 
     parser = _Parser(
         prog=PROG,
@@ -627,7 +630,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_MAIN_EPILOG,
         formatter_class=_HELP_FORMAT,
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--version", action="version", version=f"{PROG} {VERSION} (backend: {backend_reason()})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_render(sub)
     _add_parse(sub)

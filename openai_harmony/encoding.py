@@ -24,6 +24,7 @@ from typing import (
     NoReturn,
     Optional,
     Sequence,
+    Set,
     Tuple,
     TypeVar,
     Union,
@@ -31,11 +32,11 @@ from typing import (
 
 import regex
 
-from ._args import frozen, listed, named
 from ._backend import CoreBPE
+from ._compat.args import frozen, listed, named
+from ._tokens import decode_utf8
 from .errors import HarmonyError
 from .load import harmony_special_tokens, load_mergeable_ranks
-from .tokenizer import decode_utf8
 
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Literal
@@ -103,7 +104,7 @@ class HarmonyEncoding:
         return self._name
 
     @functools.cached_property
-    def special_tokens_set(self) -> set:
+    def special_tokens_set(self) -> Set[str]:
         """The strings of all special tokens (named and reserved)."""
         return set(self._tokenizer.special_tokens)
 
@@ -150,7 +151,7 @@ class HarmonyEncoding:
         specials = self._tokenizer.special_tokens
         if allowed_special == "all":
             # The tokenizer's own dict: the compiled backend recognises it without a copy.
-            allowed_special = specials
+            allowed_special = specials  # type: ignore[assignment]  # a dict of the names
             if disallowed_special == "all":
                 disallowed_special = ()
         elif disallowed_special == "all":
@@ -166,7 +167,7 @@ class HarmonyEncoding:
                     raise _disallowed_special_error(found)
         # Materialised here, as the official wrapper does: an iterator already consumed by
         # the disallowed computation above then allows nothing, exactly as there.
-        allowed = specials if allowed_special is specials else listed(allowed_special, "allowed_special")
+        allowed: Any = specials if allowed_special is specials else listed(allowed_special, "allowed_special")  # type: ignore[comparison-overlap]
         _check_text(text)
         if allowed is not specials:
             _check_allowed(allowed)
@@ -212,7 +213,8 @@ class HarmonyEncoding:
         batch = getattr(self._tokenizer, "encode_batch", None)
         if batch is not None:
             fixed = [_replace_surrogates(t) if _has_surrogate(t) else t for t in texts]
-            return batch(fixed, allowed_special, num_threads)
+            batched: List[List[int]] = batch(fixed, allowed_special, num_threads)
+            return batched
         return [self.encode(t, allowed_special=allowed_special, disallowed_special=()) for t in texts]
 
     def decode_bytes(self, tokens: Sequence[int]) -> bytes:

@@ -85,7 +85,7 @@ def _unpack(blob: bytes, where: str) -> List[bytes]:
     body = memoryview(blob)[header + count :]
     if len(lengths) != count or sum(lengths) != len(body):
         raise HarmonyError(f"invalid packed vocabulary {where}: truncated or corrupt")
-    tokens = []
+    tokens: List[bytes] = []
     append = tokens.append
     pos = 0
     for n in lengths:
@@ -95,7 +95,7 @@ def _unpack(blob: bytes, where: str) -> List[bytes]:
 
 
 def _parse_tiktoken(raw: bytes, where: str) -> List[bytes]:
-    tokens = []
+    tokens: List[bytes] = []
     for lineno, line in enumerate(raw.splitlines(), 1):
         if not line:
             continue

@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, cast
 
-from . import serde
+from ._compat import serde
+from ._compat.args import expected, named
+from ._compat.deep import depth_error
 from .chat import (
     Author,
     ChannelConfig,
@@ -31,8 +33,6 @@ from .chat import (
     ToolDescription,
     ToolNamespaceConfig,
 )
-from ._args import expected, named
-from ._deep import depth_error
 from .errors import HarmonyError
 from .schema import (
     JsonDumpError,
@@ -81,7 +81,7 @@ class _RenderFail(Exception):
 
 
 class Renderer:
-    """Renders conversations and messages with a tokenizer (see CONVENTIONS.md API)."""
+    """Renders conversations and messages with a tokenizer (the encoding's render methods)."""
 
     def __init__(self, tokenizer: Any) -> None:
         self._tok = tokenizer
@@ -97,13 +97,13 @@ class Renderer:
         # Token lists handed out from the caches are always copied into the output first.
         self._text_cache: Dict[str, List[int]] = {}
         self._text_cache_chars = 0
-        self._header_cache: Dict[tuple, List[int]] = {}
+        self._header_cache: Dict[Tuple[Any, ...], List[int]] = {}
         self._role_tokens = {r: self._encode(r.value) for r in Role}
         # Length of "<|start|>assistant": the part of an assistant message the prompt supplies.
         self._assistant_prefix = 1 + len(self._role_tokens[Role.ASSISTANT])
         self._space = self._encode(" ")
         self._next_role_cache: Dict[str, List[int]] = {}
-        self._ns_cache: Dict[tuple, str] = {}
+        self._ns_cache: Dict[Tuple[Any, ...], str] = {}
         # Texts encoded ahead of time by a batch call (see ``primed``), per thread.
         self._local = threading.local()
 
@@ -267,7 +267,7 @@ class Renderer:
         return self._render_conv_messages(conversation, config, training)[1]
 
     def _render_conv_messages(
-        self, conversation: Any, config: Any, training: bool, spans: Optional[list] = None
+        self, conversation: Any, config: Any, training: bool, spans: Optional[List[Any]] = None
     ) -> Tuple[List[Message], List[int]]:
         auto_drop = _auto_drop(config)
         try:
@@ -304,7 +304,8 @@ class Renderer:
         except AttributeError:
             raise expected("conversation", "Conversation", conversation) from None
         try:
-            return to_json()
+            text: str = to_json()
+            return text
         except RecursionError:
             raise depth_error(conversation, "conversation") from None
         except _TO_JSON_ERRORS as exc:
@@ -329,7 +330,7 @@ class Renderer:
         messages: Sequence[Message],
         auto_drop: bool,
         decoded: bool = False,
-        spans: Optional[list] = None,
+        spans: Optional[List[Any]] = None,
     ) -> List[int]:
         """Tokens of the kept messages; *spans* gets (message index, start) for each."""
         fn_tools = False
@@ -451,7 +452,7 @@ class Renderer:
         for c in contents:
             tp = type(c)
             if tp is TextContent:
-                text = c.text
+                text = cast(TextContent, c).text
                 if type(text) is not str:
                     raise _Fallback
                 out += self._text(text)
@@ -461,14 +462,14 @@ class Renderer:
                         "SystemContent may only appear in system messages, found in "
                         + _ROLE_DEBUG[role]
                     )
-                out += self._sections(self._system_sections(c, fn_tools, decoded))
+                out += self._sections(self._system_sections(cast(SystemContent, c), fn_tools, decoded))
             elif tp is DeveloperContent:
                 if role is not Role.DEVELOPER:
                     raise _RenderFail(
                         "DeveloperContent may only appear in developer messages, found in "
                         + _ROLE_DEBUG[role]
                     )
-                out += self._sections(self._developer_sections(c, decoded))
+                out += self._sections(self._developer_sections(cast(DeveloperContent, c), decoded))
             else:
                 raise _Fallback
         if role is Role.ASSISTANT and recipient is not None:
@@ -516,7 +517,7 @@ class Renderer:
         effort = sys.reasoning_effort
         if effort is not None:
             if type(effort) is ReasoningEffort:
-                effort = effort.value
+                effort = effort.value  # type: ignore[assignment]  # the text from here on
             elif type(effort) is not str:
                 raise _Fallback
             effort_text = _EFFORT_TEXT.get(effort)
@@ -590,7 +591,7 @@ class Renderer:
         return parts
 
 
-def _namespace_key(ns: ToolNamespaceConfig) -> Optional[tuple]:
+def _namespace_key(ns: ToolNamespaceConfig) -> Optional[Tuple[Any, ...]]:
     """A cache key for a namespace's text, or None when it is not plainly cacheable.
 
     The official renderer sees parameters only through ``json.dumps`` (then serde_json), so
@@ -602,7 +603,7 @@ def _namespace_key(ns: ToolNamespaceConfig) -> Optional[tuple]:
     tools = ns.tools
     if type(name) is not str or (desc is not None and type(desc) is not str) or type(tools) is not list:
         return None
-    parts: list = [name, desc]
+    parts: List[Any] = [name, desc]
     for tool in tools:
         if type(tool) is not ToolDescription:
             return None

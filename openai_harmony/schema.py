@@ -14,7 +14,7 @@ import math
 import re
 from typing import Any, Dict, List
 
-from ._serde_float import SerdeNumberError, json_float, json_int
+from ._compat.serde_float import SerdeNumberError, json_float, json_int
 
 __all__ = [
     "JsonDumpError",
@@ -302,7 +302,7 @@ def schema_to_typescript(schema: Any, indent: str = "") -> str:
     return "any"
 
 
-def _object_to_typescript(schema: dict, indent: str) -> str:
+def _object_to_typescript(schema: Dict[str, Any], indent: str) -> str:
     out: List[str] = []
     desc = schema.get("description")
     if type(desc) is str:

@@ -228,7 +228,7 @@ class Ctx:
     """Both backends' objects, built once per process."""
 
     def __init__(self, seed: int) -> None:
-        from openai_harmony import _parser, _tokenizer, parse, tokenizer
+        from openai_harmony import _parser_c as _parser, _tokenizer_c as _tokenizer, _parser_py as parse, _tokenizer_py as tokenizer
         from openai_harmony._unicode_pin import pin_pattern
         from openai_harmony.load import O200K_PATTERN, harmony_special_tokens, load_mergeable_ranks
 
@@ -242,13 +242,15 @@ class Ctx:
         # a tampered parser may write junk into them
         self.abuse_tok = _tokenizer.CoreBPE(ranks, specials)
         self.tokenizer_mod = tokenizer
+        from openai_harmony import _tokens
+        self.tokens_mod = _tokens
         self.compiled_tokenizer_mod = _tokenizer
         self.parse = parse
-        self.PyCore = parse._PyParserCore
+        self.PyCore = parse.ParserCore
         self.CCore = _parser.ParserCore
         import inspect
 
-        self.has_recover = "recover" in inspect.signature(parse._PyParserCore.__init__).parameters
+        self.has_recover = "recover" in inspect.signature(parse.ParserCore.__init__).parameters
         self.split = regex.compile(pin_pattern(O200K_PATTERN)).findall
         self.o200k_pattern = O200K_PATTERN
         self.pinned_pattern = pin_pattern(O200K_PATTERN)
@@ -524,7 +526,7 @@ def case_decode(rng: random.Random, ctx: Ctx) -> Tuple[str, Callable[[], None]]:
 
     def check() -> None:
         p, c = ctx.pure, ctx.comp
-        decode_utf8 = ctx.tokenizer_mod.decode_utf8
+        decode_utf8 = ctx.tokens_mod.decode_utf8
         if mutating:
             # results may legitimately differ (the values change the list while it is read);
             # the compiled backend must only fail cleanly

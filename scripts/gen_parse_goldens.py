@@ -4,7 +4,7 @@ Run with the oracle interpreter (official openai-harmony 0.0.8):
 
     TIKTOKEN_ENCODINGS_BASE=/work/shared/vocab /work/.oracle/bin/python scripts/gen_parse_goldens.py
 
-Writes tests/golden/parse_streams.json.gz. Deterministic (seeded). Each case holds a token
+Writes tests/golden/parse_streams.jsonl. Deterministic (seeded). Each case holds a token
 stream, the starting role and strictness, the result of parse_messages_from_completion_tokens
 (messages or error) and a StreamableParser trace: after every token (and after process_eos)
 the parser's observable state, stored as a diff against the previous step (see
@@ -14,7 +14,6 @@ the parser's observable state, stored as a diff against the previous step (see
 from __future__ import annotations
 
 import base64
-import gzip
 import json
 import os
 import random
@@ -38,7 +37,9 @@ from openai_harmony import (
 
 ROOT = Path(__file__).resolve().parent.parent
 # PARSE_GOLDEN_SEED / PARSE_GOLDEN_OUT: extra fuzz runs elsewhere (the committed goldens use the defaults)
-OUT = Path(os.environ.get("PARSE_GOLDEN_OUT", ROOT / "tests" / "golden" / "parse_streams.json.gz"))
+OUT = Path(os.environ.get("PARSE_GOLDEN_OUT", ROOT / "tests" / "golden" / "parse_streams.jsonl"))
+sys.path.insert(0, str(ROOT / "tests"))
+import goldens  # noqa: E402  (tests/goldens.py: the golden file format)
 VOCAB = Path(os.environ.get("TIKTOKEN_ENCODINGS_BASE", "/work/shared/vocab")) / "o200k_base.tiktoken"
 
 enc = load_harmony_encoding(HarmonyEncodingName.HARMONY_GPT_OSS)
@@ -482,11 +483,11 @@ def main() -> None:
             add([], role, strict, "empty")
 
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    data = json.dumps({"oracle_version": getattr(h, "__version__", "0.0.8"), "cases": cases}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    with gzip.GzipFile(OUT, "wb", mtime=0) as f:
-        f.write(data.encode("utf-8"))
+    cases = json.loads(json.dumps(cases, sort_keys=True))  # keys sorted, as they always were
+    goldens.write(OUT, {"cases": cases, "oracle_version": getattr(h, "__version__", "0.0.8")})
+    data = OUT.read_text(encoding="ascii")
     n_err = sum(1 for c in cases if "error" in c["parse"])
-    print(f"{len(cases)} cases ({n_err} with parse errors), {len(data)} bytes json, {OUT.stat().st_size} gz", file=sys.stderr)
+    print(f"{len(cases)} cases ({n_err} with parse errors), {len(data)} bytes", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 
 Run with the oracle (official openai-harmony 0.0.8):
     TIKTOKEN_ENCODINGS_BASE=/work/shared/vocab /work/.oracle/bin/python scripts/gen_render_goldens.py
-Writes tests/golden/render_cases.json.gz: for every case its spec (see
+Writes tests/golden/render_cases.jsonl: for every case its spec (see
 tests/render_corpus.py) and the outputs (tokens, or error type + message) of to_json,
 render_conversation_for_completion (several next roles / configs), render_conversation,
 render_conversation_for_training and render of every message (both RenderOptions).
@@ -13,7 +13,6 @@ in the official package into an equal conversation, and vice versa.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import random
@@ -596,10 +595,11 @@ def main() -> None:
         "stop_tokens_for_assistant_actions": sorted(enc.stop_tokens_for_assistant_actions()),
         "cases": cases,
     }
-    path = os.path.join(ROOT, "tests", "golden", "render_cases.json.gz")
-    data = json.dumps(out, separators=(",", ":")).encode("ascii")
-    with gzip.GzipFile(path, "wb", mtime=0) as fh:
-        fh.write(data)
+    import goldens  # tests/goldens.py (tests/ is on sys.path): the golden file format
+
+    path = os.path.join(ROOT, "tests", "golden", "render_cases.jsonl")
+    goldens.write(path, out)
+    data = open(path, "rb").read()
     n_err = sum(1 for c in cases if isinstance(c["results"]["conversation"]["none"], dict))
     print(f"wrote {path}: {len(cases)} cases ({n_err} conversation errors), {len(data)} bytes raw")
     bad = [c["id"] for c in cases if c["interop"] and not all(c["interop"].values())]

@@ -6,14 +6,14 @@ directory where ``openai_harmony`` is not the source tree (scripts/ is fine):
     TIKTOKEN_ENCODINGS_BASE=/work/shared/vocab /work/.oracle/bin/python scripts/gen_tokenizer_goldens.py
 
 Writes
-- tests/golden/tokenizer_corpus.json.gz: every case of ``corpus.generate_cases()`` with
+- tests/golden/tokenizer_corpus.jsonl: every case of ``corpus.generate_cases()`` with
   tiktoken's o200k_base ``encode_ordinary`` tokens.  The script checks that the official
   ``HarmonyEncoding.encode(text, disallowed_special=())`` gives the same tokens (a
   difference is stored as ``harmony_tokens`` and listed in ``meta.harmony_differences``),
   and that ``decode_utf8`` gives the text back (``decoded`` when it does not, e.g. for
   lone surrogates).  special_like cases also get ``tokens_all_special``, the result of
   ``encode(text, allowed_special="all")``.
-- tests/golden/tokenizer_api.json.gz: Python expressions over the encoding API (encode,
+- tests/golden/tokenizer_api.jsonl: Python expressions over the encoding API (encode,
   decode, decode_utf8, decode_bytes, is_special_token, ...) with the official result or
   exception (type and message).  tests/test_encoding_api.py evaluates each expression
   against our package.
@@ -22,7 +22,6 @@ Writes
 from __future__ import annotations
 
 import base64
-import gzip
 import json
 import os
 import sys
@@ -34,7 +33,7 @@ from tiktoken.load import load_tiktoken_bpe
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import corpus  # noqa: E402
+import tokenizer_corpus as corpus  # noqa: E402
 
 import openai_harmony  # noqa: E402
 
@@ -42,8 +41,8 @@ if not Path(openai_harmony.__file__).resolve().parent.parent.name == "site-packa
     raise SystemExit("run with the oracle venv, not the source tree: %s" % openai_harmony.__file__)
 
 ROOT = HERE.parent
-OUT_CORPUS = ROOT / "tests" / "golden" / "tokenizer_corpus.json.gz"
-OUT_API = ROOT / "tests" / "golden" / "tokenizer_api.json.gz"
+OUT_CORPUS = ROOT / "tests" / "golden" / "tokenizer_corpus.jsonl"
+OUT_API = ROOT / "tests" / "golden" / "tokenizer_api.jsonl"
 VOCAB = Path(os.environ.get("TIKTOKEN_ENCODINGS_BASE", "/work/shared/vocab")) / "o200k_base.tiktoken"
 VOCAB_SHA256 = "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"
 
@@ -278,11 +277,10 @@ def build_api() -> Dict[str, Any]:
 
 
 def write(path: Path, data: Dict[str, Any]) -> None:
-    raw = json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
-    with open(path, "wb") as fh:
-        # mtime=0 keeps the file byte-identical across runs.
-        with gzip.GzipFile(fileobj=fh, mode="wb", compresslevel=9, mtime=0) as gz:
-            gz.write(raw)
+    sys.path.insert(0, str(ROOT / "tests"))
+    import goldens  # tests/goldens.py: the golden file format
+
+    goldens.write(path, data)
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Generate openai_harmony/_unicode_classes.h: per-code-point class flags for the o200k scanner.
 
-The compiled pre-tokenizer (``_tokenizer.pyx``) must split text exactly as the pure backend's
+The compiled pre-tokenizer (``_tokenizer_c.pyx``) must split text exactly as the pure backend's
 ``regex`` does, so the classes are taken from the ``regex`` module itself: every code point
 0..0x10FFFF is tested against each character class of the o200k pattern, pinned to the
 official tokenizer's Unicode version with ``openai_harmony._unicode_pin.pin_pattern`` (code

@@ -27,7 +27,7 @@ import tiktoken  # noqa: E402
 from tiktoken.load import load_tiktoken_bpe  # noqa: E402
 from tiktoken_ext import openai_public  # noqa: E402
 
-from openai_harmony import tokenizer as pure  # noqa: E402
+from openai_harmony import _tokenizer_py as pure  # noqa: E402
 from openai_harmony.load import O200K_PATTERN, harmony_special_tokens, load_mergeable_ranks  # noqa: E402
 
 VOCAB = os.environ.get("TIKTOKEN_ENCODINGS_BASE", "/work/shared/vocab") + "/o200k_base.tiktoken"
@@ -77,7 +77,7 @@ def main() -> int:
         print(f"    (0x{lo:04X}, 0x{hi:04X}),")
     bad = len(still)
     try:
-        from openai_harmony import _tokenizer
+        from openai_harmony import _tokenizer_c as _tokenizer
     except ImportError:
         print("compiled tokenizer not built: skipping its check")
     else:

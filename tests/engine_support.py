@@ -39,6 +39,11 @@ def expected_rows(enc: HarmonyEncoding, lines: List[str], train_on: str) -> List
     return rows
 
 
+# How to get each engine: torch is not in the engines extra (a bare "torch" would fetch a
+# multi-GB CUDA build; .ci/run installs the CPU build).
+_INSTALL = {"torch": "pip install torch --index-url https://download.pytorch.org/whl/cpu"}
+
+
 def require(module: str) -> ModuleType:
     """Import an engine; skip when missing, fail instead under OPENAI_HARMONY_REQUIRE_ENGINES=1."""
     try:
@@ -46,7 +51,8 @@ def require(module: str) -> ModuleType:
     except ImportError as e:
         if os.environ.get(REQUIRE_ENGINES_ENV) == "1":
             pytest.fail(f"{REQUIRE_ENGINES_ENV}=1 but {module} does not import: {e}", pytrace=False)
-        pytest.skip(f"{module} not installed (pip install -e '.[engines]')")
+        how = _INSTALL.get(module.split(".")[0], "pip install -e '.[engines]'")
+        pytest.skip(f"{module} not installed ({how})")
 
 
 def example(name: str) -> ModuleType:

@@ -290,7 +290,7 @@ def test_ours_only_call(case_id, name, expr, tp, message, env):
 
 
 def test_argument_error_classes():
-    from openai_harmony import _args
+    from openai_harmony._compat import args as _args
 
     assert issubclass(_args.ArgumentAttributeError, (TypeError, AttributeError))
     assert issubclass(_args.ArgumentAttributeError, AttributeError)
@@ -309,7 +309,7 @@ def test_argument_error_classes():
                 _args.ArgumentLookupError, _args.ArgumentNotImplementedError):
         err = pickle.loads(pickle.dumps(cls("argument 'x': y")))
         assert type(err) is cls and str(err) == "argument 'x': y"
-    from openai_harmony._deep import JsonDepthError
+    from openai_harmony._compat.deep import JsonDepthError
 
     err = pickle.loads(pickle.dumps(JsonDepthError("invalid conversation JSON: z")))
     assert type(err) is JsonDepthError and isinstance(err, RecursionError)

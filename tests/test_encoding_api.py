@@ -2,27 +2,27 @@
 
 Two parts:
 - explicit tests with the official results and messages written out (readable spec);
-- a replay of tests/golden/tokenizer_api.json.gz: ~1000 expressions recorded with the
+- a replay of tests/golden/tokenizer_api.jsonl: ~1000 expressions recorded with the
   official package by scripts/gen_tokenizer_goldens.py (result, or exception type+message).
 """
 
 from __future__ import annotations
 
 import base64
-import gzip
-import json
 import re
 from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
 
+import goldens
+
 import openai_harmony
 from openai_harmony import HarmonyEncodingName, HarmonyError, load_harmony_encoding
 
 import deliberate_errors
 
-GOLDEN = Path(__file__).parent / "golden" / "tokenizer_api.json.gz"
+GOLDEN = Path(__file__).parent / "golden" / "tokenizer_api.jsonl"
 
 ENC = load_harmony_encoding(HarmonyEncodingName.HARMONY_GPT_OSS)
 
@@ -235,8 +235,8 @@ def test_decode_special_and_bad_types():
 
 
 def _load() -> List[Dict[str, Any]]:
-    with gzip.open(GOLDEN, "rb") as fh:
-        return json.loads(fh.read().decode("ascii"))["records"]
+    records: List[Dict[str, Any]] = goldens.load("tokenizer_api")["records"]
+    return records
 
 
 RECORDS = _load()

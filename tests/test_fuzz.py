@@ -13,6 +13,7 @@ import sys
 from typing import Any, List
 
 import pytest
+from conftest import NO_EXTENSIONS
 
 from openai_harmony import HarmonyError, load_harmony_encoding
 
@@ -28,7 +29,7 @@ def run_fuzzer(*args: str) -> subprocess.CompletedProcess:
 def test_fuzzer_short_run() -> None:
     # bounded by count (same cases every run), the time limit only as a backstop
     proc = run_fuzzer("--seed", "20261125", "--iterations", "200", "--seconds", "120")
-    if proc.returncode == 2 and os.environ.get("OPENAI_HARMONY_PURE_PYTHON", "").strip() not in ("", "0"):
+    if proc.returncode == 2 and NO_EXTENSIONS:
         pytest.skip("compiled modules not built (pure-Python run)")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "fuzz_compiled: seed=20261125 " in proc.stdout
@@ -100,11 +101,11 @@ def test_index_objects_special() -> None:
 
 
 def test_both_tokenizers_agree_on_index_objects() -> None:
-    from openai_harmony import tokenizer as pure
+    from openai_harmony import _tokenizer_py as pure
     from openai_harmony.load import harmony_special_tokens, load_mergeable_ranks
 
     try:
-        from openai_harmony import _tokenizer as compiled
+        from openai_harmony import _tokenizer_c as compiled
     except ImportError:  # pragma: no cover - depends on the build
         pytest.skip("compiled tokenizer not built")
     ranks, specials = load_mergeable_ranks(), harmony_special_tokens()
@@ -119,9 +120,9 @@ def test_both_tokenizers_agree_on_index_objects() -> None:
 
 _TAMPER = r"""
 import sys
-from openai_harmony import _parser, load_harmony_encoding, parse
+from openai_harmony import _parser_c as _parser, load_harmony_encoding, _parser_py as parse
 tok = load_harmony_encoding("HarmonyGptOss")._tokenizer
-core = _parser.ParserCore if sys.argv[1] == "compiled" else parse._PyParserCore
+core = _parser.ParserCore if sys.argv[1] == "compiled" else parse.ParserCore
 results = []
 for attr, value in [("_header", ()), ("_header", (1,)), ("_header", []), ("_state", 3), ("_state", 2**31 - 1)]:
     p = core(tok, None, True)
@@ -142,7 +143,7 @@ def test_junk_in_private_parser_fields_raises_instead_of_crashing() -> None:
     # found by the fuzzer: the compiled parser indexed _header and its state table without
     # bounds checks (a segfault); in a subprocess, so that a regression cannot kill pytest
     try:
-        import openai_harmony._parser  # noqa: F401
+        import openai_harmony._parser_c  # noqa: F401
     except ImportError:  # pragma: no cover - depends on the build
         pytest.skip("compiled parser not built")
     out = {}

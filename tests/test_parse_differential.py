@@ -1,4 +1,4 @@
-"""Differential fuzz test of the parser's two cores: ``parse._PyParserCore`` vs ``_parser.ParserCore``.
+"""Differential fuzz test of the parser's two cores: ``parse.ParserCore`` vs ``_parser.ParserCore``.
 
 Seeded random token streams (Harmony structure tokens, header words, partial/invalid UTF-8,
 reserved and out-of-vocabulary ids) are fed to both cores (and the public parser) token by
@@ -21,12 +21,15 @@ from typing import Any, Callable, List, Optional
 import pytest
 
 from openai_harmony import HarmonyError, Role, StreamableParser, load_harmony_encoding
-from openai_harmony import parse as parse_mod
-from openai_harmony._backend import PURE_PYTHON_FORCED
-from openai_harmony._args import ArgumentOverflowError
+from openai_harmony import _parser_py as parse_mod
+from openai_harmony import _backend
+from openai_harmony.parse import parse_messages_from_completion_tokens
+from conftest import NO_EXTENSIONS as PURE_PYTHON_FORCED
+from openai_harmony._tokens import check_token_list
+from openai_harmony._compat.args import ArgumentOverflowError
 
 try:
-    from openai_harmony import _parser as _compiled_mod
+    from openai_harmony import _parser_c as _compiled_mod
 
     _COMPILED_ERROR: Optional[str] = None
 except ImportError as _exc:  # pragma: no cover - depends on the build
@@ -68,7 +71,7 @@ def compiled_core() -> Any:
     if _compiled_mod is None:
         if PURE_PYTHON_FORCED:
             pytest.skip(f"compiled parser not built ({_COMPILED_ERROR}); pure mode")
-        pytest.fail(f"compiled parser openai_harmony._parser not importable: {_COMPILED_ERROR}", pytrace=False)
+        pytest.fail(f"compiled parser openai_harmony._parser_c not importable: {_COMPILED_ERROR}", pytrace=False)
     return _compiled_mod.ParserCore
 
 
@@ -273,7 +276,7 @@ def assert_same(parsers: List[Any], what: str, outcomes: List[Any], ctx: Callabl
 def make_parsers(enc: Any, compiled: Any, role: Optional[Role], strict: bool) -> List[Any]:
     tok = enc._tokenizer
     return [
-        parse_mod._PyParserCore(tok, role, strict),
+        parse_mod.ParserCore(tok, role, strict),
         compiled(tok, role, strict),
         StreamableParser(enc, role, strict=strict),
     ]
@@ -306,8 +309,8 @@ def run_stream(enc: Any, compiled: Any, tokens: List[Any], role: Optional[Role],
 def run_batch(enc: Any, compiled: Any, tokens: List[int], role: Optional[Role], strict: bool) -> Any:
     """The batch path on every core; returns the pure core's (error, messages)."""
     tok = enc._tokenizer
-    checked = parse_mod._as_token_list(list(tokens))
-    cores = [parse_mod._PyParserCore(tok, role, strict), compiled(tok, role, strict)]
+    checked = check_token_list(list(tokens))
+    cores = [parse_mod.ParserCore(tok, role, strict), compiled(tok, role, strict)]
     outs = []
     for c in cores:
         try:
@@ -319,7 +322,7 @@ def run_batch(enc: Any, compiled: Any, tokens: List[int], role: Optional[Role], 
     assert_same(cores, "batch", outs, lambda: f"role={role} strict={strict} tokens={tokens!r}")
     # the public function (whichever core is active) agrees
     try:
-        public = ("ok", [_message_view(m) for m in parse_mod.parse_messages_from_completion_tokens(tok, tokens, role, strict=strict)])
+        public = ("ok", [_message_view(m) for m in parse_messages_from_completion_tokens(tok, tokens, role, strict=strict)])
     except BaseException as e:  # noqa: BLE001
         public = ("raised",) + _err(e)
     expect = ("raised",) + outs[0] if outs[0] is not None else ("ok", [_message_view(m) for m in cores[0].messages])
@@ -333,11 +336,10 @@ def run_batch(enc: Any, compiled: Any, tokens: List[int], role: Optional[Role], 
 
 def test_compiled_core_is_active_unless_pure(compiled_core: Any) -> None:
     if PURE_PYTHON_FORCED:
-        assert parse_mod._ParserCore is parse_mod._PyParserCore
-        assert parse_mod.PARSER_BACKEND == "python"
+        assert _backend.ParserCore is parse_mod.ParserCore
+        assert not issubclass(StreamableParser, compiled_core)
     else:
-        assert parse_mod._ParserCore is compiled_core
-        assert parse_mod.PARSER_BACKEND == "cython"
+        assert _backend.ParserCore is compiled_core
         assert issubclass(StreamableParser, compiled_core)
 
 
@@ -362,7 +364,7 @@ def test_random_streams(enc: Any, pools: Pools, compiled_core: Any, seed: int) -
         else:
             n_clean += 1
             assert err is None
-            p = parse_mod._PyParserCore(enc._tokenizer, role, strict)
+            p = parse_mod.ParserCore(enc._tokenizer, role, strict)
             for t in tokens:
                 p.process(t)
             p.process_eos()
@@ -537,7 +539,7 @@ def test_constructor_arguments_agree(enc: Any, compiled_core: Any) -> None:
     tok = enc._tokenizer
     for role in ROLES:
         for strict in (True, False, 1, 0):
-            a = parse_mod._PyParserCore(tok, role, strict)
+            a = parse_mod.ParserCore(tok, role, strict)
             b = compiled_core(tok, role, strict)
             assert snapshot(a) == snapshot(b)
             for t in (START, 1428, MESSAGE, 13225, END, 99):
@@ -547,7 +549,7 @@ def test_constructor_arguments_agree(enc: Any, compiled_core: Any) -> None:
 def _huge(enc: Any, compiled: Any, role: Optional[Role], strict: bool, tokens: List[int], checkpoints: int = 4) -> List[Any]:
     """Feed a long stream token by token to both cores; compare at a few checkpoints."""
     tok = enc._tokenizer
-    cores = [parse_mod._PyParserCore(tok, role, strict), compiled(tok, role, strict)]
+    cores = [parse_mod.ParserCore(tok, role, strict), compiled(tok, role, strict)]
     step = max(1, len(tokens) // checkpoints)
     for start in range(0, len(tokens), step):
         chunk = tokens[start:start + step]
@@ -660,9 +662,9 @@ def test_feed_is_process_until_first_error(enc: Any, pools: Pools, compiled_core
         tokens: List[Any] = pools.stream(rng, role)
         if i % 3:
             tokens.insert(rng.randrange(len(tokens) + 1), rng.choice(odd))
-        ref = parse_mod._PyParserCore(tok, role, strict)
+        ref = parse_mod.ParserCore(tok, role, strict)
         want = _process_until_error(ref, tokens)
-        for core in (parse_mod._PyParserCore, compiled_core):
+        for core in (parse_mod.ParserCore, compiled_core):
             for container in (list, tuple, iter):
                 p = core(tok, role, strict)
                 got = call(p, "feed", container(tokens))
@@ -670,11 +672,11 @@ def test_feed_is_process_until_first_error(enc: Any, pools: Pools, compiled_core
                             lambda: f"role={role} strict={strict} tokens={tokens!r}")
         # an iterable that fails part way: the tokens before it are processed
         k = rng.randrange(len(tokens) + 1)
-        ref = parse_mod._PyParserCore(tok, role, strict)
+        ref = parse_mod.ParserCore(tok, role, strict)
         want = _process_until_error(ref, tokens[:k])
         if want == ("returned", None):
             want = (ValueError, "generator broke")
-        for core in (parse_mod._PyParserCore, compiled_core):
+        for core in (parse_mod.ParserCore, compiled_core):
             p = core(tok, role, strict)
             got = call(p, "feed", _breaking(tokens, k))
             assert_same([ref, p], f"feed(generator) on {core.__name__}", [want, got],
@@ -716,7 +718,7 @@ OFFICIAL_ARG_ERRORS = [
 @pytest.mark.parametrize("value,expected", OFFICIAL_ARG_ERRORS, ids=[repr(v) for v, _ in OFFICIAL_ARG_ERRORS])
 def test_argument_errors_match_official(enc: Any, compiled_core: Any, value: Any, expected: tuple) -> None:
     tok = enc._tokenizer
-    for core in (parse_mod._PyParserCore, compiled_core):
+    for core in (parse_mod.ParserCore, compiled_core):
         p = core(tok, None, True)
         assert call(p, "process", value) == (expected[0], expected[1].format(arg="token"))
         assert p.tokens == [] and p.state_data == {"state": "ExpectStart"}
@@ -725,14 +727,14 @@ def test_argument_errors_match_official(enc: Any, compiled_core: Any, value: Any
         enc.parse_messages_from_completion_tokens([200006, value])
     assert (type(info.value), str(info.value)) == want
     with pytest.raises(expected[0]) as info:
-        parse_mod.parse_messages_from_completion_tokens(tok, [200006, value])
+        parse_messages_from_completion_tokens(tok, [200006, value])
     assert (type(info.value), str(info.value)) == want
 
 
 def test_bool_and_index_tokens_match_official(enc: Any, compiled_core: Any) -> None:
     # official: True is token 1; an __index__ object is converted
     tok = enc._tokenizer
-    for core in (parse_mod._PyParserCore, compiled_core):
+    for core in (parse_mod.ParserCore, compiled_core):
         p = core(tok, None, True)
         assert call(p, "process", True) == (HarmonyError, "Unexpected token 1 while expecting start token 200006")
         assert p.tokens == [1] and type(p.tokens[0]) is int

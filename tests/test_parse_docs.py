@@ -557,17 +557,14 @@ def test_round_trip_rendered_conversation(enc):
 
 
 def test_compiled_core_used_when_built():
-    import os
-
     import openai_harmony
-    from openai_harmony import parse
+    from openai_harmony import _backend, _parser_py
 
-    forced_pure = os.environ.get("OPENAI_HARMONY_PURE_PYTHON", "").strip() not in ("", "0")
-    if forced_pure:
-        assert parse.PARSER_BACKEND == "python"
+    if _backend.NO_EXTENSIONS:
+        assert _backend.ParserCore is _parser_py.ParserCore
     elif openai_harmony.BACKEND == "cython":
-        assert parse.PARSER_BACKEND == "cython"
-    assert issubclass(StreamableParser, parse._ParserCore)
+        assert _backend.ParserCore.__module__ == "openai_harmony._parser_c"
+    assert issubclass(StreamableParser, _backend.ParserCore)
 
 
 def _random_text_conversation(rng):

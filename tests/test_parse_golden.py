@@ -1,23 +1,22 @@
 """Parsing must match the official parser exactly on the recorded streams.
 
-Goldens: tests/golden/parse_streams.json.gz, made by scripts/gen_parse_goldens.py with the
+Goldens: tests/golden/parse_streams.jsonl, made by scripts/gen_parse_goldens.py with the
 official package.  Each case is checked twice: the batch parse (messages or error) and a
 StreamableParser trace after every token and after process_eos.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
-from pathlib import Path
 
 import pytest
 
-from openai_harmony import HarmonyError, Role, StreamableParser, load_harmony_encoding
-from openai_harmony import parse as parse_mod
+import goldens
 
-GOLDEN = Path(__file__).parent / "golden" / "parse_streams.json.gz"
-CASES = json.loads(gzip.decompress(GOLDEN.read_bytes()))["cases"]
+from openai_harmony import HarmonyError, Role, StreamableParser, load_harmony_encoding
+from openai_harmony import _parser_py as parse_mod
+
+CASES = goldens.load("parse_streams")["cases"]
 
 
 @pytest.fixture(scope="module")
@@ -90,14 +89,14 @@ def test_parse_batch(enc, case):
 def make_parser(enc, role, strict, core="public"):
     if core == "pure":
         # the pure-Python core, also when the compiled one is active
-        return parse_mod._PyParserCore(enc._tokenizer, role, strict)
+        return parse_mod.ParserCore(enc._tokenizer, role, strict)
     return StreamableParser(enc, role, strict=strict)
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_parse_batch_pure_core(enc, case):
     role = None if case["role"] is None else Role(case["role"])
-    p = parse_mod._PyParserCore(enc._tokenizer, role, case["strict"])
+    p = parse_mod.ParserCore(enc._tokenizer, role, case["strict"])
     try:
         p.feed(case["tokens"])
         p.process_eos()

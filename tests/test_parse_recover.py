@@ -10,13 +10,13 @@ the pure-Python core, token by token and in one batch.
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 from pathlib import Path
 from typing import Any, List, Optional, Tuple
 
 import pytest
+
+import goldens
 
 from openai_harmony import (
     HarmonyError,
@@ -27,7 +27,8 @@ from openai_harmony import (
     TokenSpan,
     load_harmony_encoding,
 )
-from openai_harmony import parse as parse_mod
+from openai_harmony import _parser_py as parse_mod
+from openai_harmony.parse import parse_messages_from_completion_tokens
 
 ENC = load_harmony_encoding("HarmonyGptOss")
 TOK = ENC._tokenizer
@@ -36,7 +37,6 @@ A = Role.ASSISTANT
 START, END, MESSAGE, CHANNEL, CONSTRAIN = 200006, 200007, 200008, 200005, 200003
 RETURN, CALL = 200002, 200012
 STOPS = (RETURN, END, CALL)
-GOLDEN = Path(__file__).parent / "golden" / "parse_streams.json.gz"
 
 STOP_IN_HEADER = "message header ended by stop token {} before <|message|>"
 START_IN_HEADER = "message header ended by start token 200006 before <|message|>"
@@ -69,7 +69,7 @@ Result = Tuple[list, List[ParseIssue], List[TokenSpan]]
 
 def run_stream(tokens: List[int], role: Optional[Role], core: str) -> Result:
     if core == "pure":
-        p: Any = parse_mod._PyParserCore(TOK, role, True, True)
+        p: Any = parse_mod.ParserCore(TOK, role, True, True)
     else:
         p = StreamableParser(ENC, role, recover=True)
     for t in tokens:
@@ -84,11 +84,11 @@ def run_all(tokens: List[int], role: Optional[Role]) -> Result:
     batch = ENC.parse_messages_from_completion_tokens(tokens, role, recover=True)
     assert isinstance(batch, RecoveredMessages)
     got = (dicts(batch), batch.errors, batch.spans)
-    mod = parse_mod.parse_messages_from_completion_tokens(TOK, tokens, role, recover=True)
+    mod = parse_messages_from_completion_tokens(TOK, tokens, role, recover=True)
     assert (dicts(mod), mod.errors, mod.spans) == got
     for core in ("public", "pure"):
         assert run_stream(tokens, role, core) == got, core
-    pure = parse_mod._PyParserCore(TOK, role, True, True)
+    pure = parse_mod.ParserCore(TOK, role, True, True)
     pure.feed(tokens)
     pure.process_eos()
     assert (dicts(pure.messages), pure.errors, pure.spans) == got
@@ -409,7 +409,7 @@ def test_recovered_messages_is_a_list():
 # properties: every golden stream, and random streams
 
 
-CASES = json.loads(gzip.decompress(GOLDEN.read_bytes()))["cases"]
+CASES = goldens.load("parse_streams")["cases"]
 # issues strict parsing does not raise for (it keeps those tokens inside a message)
 _NOT_STRICT_ERRORS = (START_IN_HEADER, START_IN_CONTENT)
 
@@ -509,9 +509,7 @@ def test_random_streams_split_anywhere():
 def test_readme_section(capsys):
     import re
 
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Recovering parser"):]
-    section = section[:section.index("\n## ", 1)]
+    section = (Path(__file__).parent.parent / "docs" / "recovering-parser.md").read_text(encoding="utf-8")
     code, shown = re.findall(r"```(?:python)?\n(.*?)```", section, re.S)[:2]
     exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - our own README
     assert capsys.readouterr().out == shown

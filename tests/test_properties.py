@@ -72,8 +72,8 @@ from openai_harmony import (
     ToolNamespaceConfig,
     load_harmony_encoding,
 )
-from openai_harmony import tokenizer as pure_tokenizer
-from openai_harmony._backend import PURE_PYTHON_FORCED
+from openai_harmony import _tokenizer_py as pure_tokenizer
+from conftest import compiled_module
 from openai_harmony.load import harmony_special_tokens, load_mergeable_ranks
 
 # Hypothesis caches Unicode tables and source constants in ./.hypothesis even without an
@@ -531,12 +531,7 @@ def test_lone_surrogates_become_replacement_characters(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def both_tokenizers() -> Tuple[Any, Any]:
-    try:
-        from openai_harmony import _tokenizer as compiled
-    except ImportError:  # pragma: no cover - depends on the build
-        if not PURE_PYTHON_FORCED:
-            raise
-        pytest.skip("compiled tokenizer not built (pure-Python run)")
+    compiled = compiled_module("_tokenizer_c")
     ranks = load_mergeable_ranks()
     specials = harmony_special_tokens()
     return pure_tokenizer.CoreBPE(ranks, specials), compiled.CoreBPE(ranks, specials)

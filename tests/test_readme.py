@@ -31,7 +31,7 @@ def test_module_demo():
     )
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0] in ("backend: cython", "backend: python")
+    assert lines[0].startswith(("backend: cython (", "backend: python (")), lines[0]
     assert lines[-2:] == [
         '  {"role": "assistant", "name": null, "content": [{"type": "text", "text": '
         '"User greets; answer as a pirate."}], "channel": "analysis"}',

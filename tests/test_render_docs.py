@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 
 import pytest
+
+import goldens
 
 import openai_harmony.chat as api
 from openai_harmony.chat import Conversation, Message, Role, RenderConversationConfig
@@ -17,8 +17,7 @@ from render_corpus import doc_examples, render_doc_example
 _HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(_HERE, "data", "render")
 
-with gzip.open(os.path.join(_HERE, "golden", "render_cases.json.gz"), "rb") as _fh:
-    DOC_GOLDEN = json.loads(_fh.read().decode("ascii"))["doc_examples"]
+DOC_GOLDEN = goldens.load("render_cases")["doc_examples"]
 
 EXAMPLES = doc_examples(api)
 

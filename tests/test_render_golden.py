@@ -1,12 +1,12 @@
-"""Our renderer against the official one on the recorded corpus (tests/golden/render_cases.json.gz)."""
+"""Our renderer against the official one on the recorded corpus (tests/golden/render_cases.jsonl)."""
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 
 import pytest
+
+import goldens
 
 import openai_harmony.chat as api
 from openai_harmony.encoding import HarmonyEncodingName, load_harmony_encoding
@@ -16,8 +16,7 @@ from render_corpus import build, build_message, run_all
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
-with gzip.open(os.path.join(_HERE, "golden", "render_cases.json.gz"), "rb") as _fh:
-    GOLDEN = json.loads(_fh.read().decode("ascii"))
+GOLDEN = goldens.load("render_cases")
 
 CASES = GOLDEN["cases"]
 

@@ -1,4 +1,4 @@
-"""serde_json's number parser (openai_harmony._serde_float) against the official's readings.
+"""serde_json's number parser (openai_harmony._compat.serde_float) against the official's readings.
 
 The values and literals were recorded from openai-harmony 0.0.8 by
 scripts/gen_float_goldens.py (tests/golden/float_cases.json.gz); here only the parser and
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openai_harmony._serde_float import (
+from openai_harmony._compat.serde_float import (
     SerdeNumberError,
     json_float,
     json_int,

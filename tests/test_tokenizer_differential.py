@@ -9,7 +9,6 @@ extension was not built.
 
 from __future__ import annotations
 
-import os
 import random
 from types import MappingProxyType
 import sys
@@ -18,18 +17,14 @@ import unicodedata
 from typing import Dict, List
 
 import pytest
+from conftest import NO_EXTENSIONS, compiled_module
 import regex
 
-from openai_harmony import tokenizer as pure
+from openai_harmony import _tokenizer_py as pure
 from openai_harmony._unicode_pin import UNASSIGNED_IN_ORACLE, pin_pattern
 from openai_harmony.load import O200K_PATTERN, harmony_special_tokens, load_mergeable_ranks
 
-try:
-    from openai_harmony import _tokenizer as compiled
-except ImportError:  # pragma: no cover - depends on the build
-    if os.environ.get("OPENAI_HARMONY_PURE_PYTHON", "").strip() in ("", "0"):
-        raise
-    pytest.skip("compiled tokenizer not built (pure-Python run)", allow_module_level=True)
+compiled = compiled_module("_tokenizer_c", module_level=True)
 
 # The o200k pattern pinned to the official tokenizer's Unicode version (16.0): what both
 # backends must implement.
@@ -379,11 +374,11 @@ def test_duplicate_vocabulary_rejected_like_pure():
 
 
 def test_backend_switch_picks_compiled():
-    if os.environ.get("OPENAI_HARMONY_PURE_PYTHON", "").strip() in ("", "0"):
+    if not NO_EXTENSIONS:
         from openai_harmony import _backend
 
         assert _backend.CoreBPE is compiled.CoreBPE
-    assert sys.modules["openai_harmony._tokenizer"] is compiled
+    assert sys.modules["openai_harmony._tokenizer_c"] is compiled
 
 
 def test_all_specials_by_dict_identity(backends):

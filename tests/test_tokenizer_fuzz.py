@@ -10,23 +10,18 @@ from __future__ import annotations
 
 import array
 import operator
-import os
 import random
 from fractions import Fraction
 from typing import Any, Callable
 
 import pytest
+from conftest import compiled_module
 
-from openai_harmony import tokenizer as pure
+from openai_harmony import _tokenizer_py as pure
 from openai_harmony.errors import HarmonyError
 from openai_harmony.load import harmony_special_tokens, load_mergeable_ranks
 
-try:
-    from openai_harmony import _tokenizer as compiled
-except ImportError:  # pragma: no cover - depends on the build
-    if os.environ.get("OPENAI_HARMONY_PURE_PYTHON", "").strip() in ("", "0"):
-        raise
-    pytest.skip("compiled tokenizer not built (pure-Python run)", allow_module_level=True)
+compiled = compiled_module("_tokenizer_c", module_level=True)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Tokenizer goldens: our encoder against tiktoken o200k_base / official openai-harmony 0.0.8.
 
-tests/golden/tokenizer_corpus.json.gz holds ~2 MB of generated text (scripts/corpus.py) with
+tests/golden/tokenizer_corpus.jsonl holds ~2 MB of generated text (scripts/corpus.py) with
 the tokens recorded by scripts/gen_tokenizer_goldens.py.  One test per corpus category, so
 a failure names the category and the report lists every failing case with the first
 differing token and the text around it.
@@ -8,21 +8,16 @@ differing token and the text around it.
 
 from __future__ import annotations
 
-import gzip
-import json
-from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
 
+import goldens
+
 from openai_harmony import HarmonyEncodingName, load_harmony_encoding
 
-GOLDEN = Path(__file__).parent / "golden" / "tokenizer_corpus.json.gz"
-
-
 def _load() -> Dict[str, Any]:
-    with gzip.open(GOLDEN, "rb") as fh:
-        return json.loads(fh.read().decode("ascii"))
+    return goldens.load("tokenizer_corpus")
 
 
 DATA = _load()

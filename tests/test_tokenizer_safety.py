@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, List, Tuple
 import pytest
 
 from openai_harmony import HarmonyError
-from openai_harmony import tokenizer as pure
+from openai_harmony import _tokenizer_py as pure
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BYTES = [bytes([b]) for b in range(256)]
@@ -31,8 +31,8 @@ BACKENDS = ["pure"] + ([] if compiled is None or os.environ.get("OPENAI_HARMONY_
 
 _PRELUDE = """
 import gc, os, resource, sys
-from openai_harmony import tokenizer as pure
-mod = pure if sys.argv[1] == "pure" else __import__("openai_harmony._tokenizer", fromlist=["x"])
+from openai_harmony import _tokenizer_py as pure
+mod = pure if sys.argv[1] == "pure" else __import__("openai_harmony._tokenizer_c", fromlist=["x"])
 CoreBPE = mod.CoreBPE
 BYTES = [bytes([b]) for b in range(256)]
 

@@ -50,7 +50,7 @@ def truncated_copy(root: Any, cap: int = _CAP) -> Any:
     while stack:
         src, dst, depth = stack.pop()
 
-        def child(value: Any) -> Any:
+        def child(value: Any, depth: int = depth) -> Any:  # bound now: called only in this iteration
             if not _is_node(value):
                 return value
             if depth >= cap:

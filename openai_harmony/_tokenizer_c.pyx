@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""Compiled byte-pair encoder for o200k_harmony: same API and results as ``tokenizer.py``.
+"""Compiled byte-pair encoder for o200k_harmony: same API and results as ``_tokenizer_py.py``.
 
 The o200k pre-tokenizer is a hand-written scanner over UTF-8 (``_bpe_core.h``) whose
 character classes come from the ``regex`` module's own tables, pinned like the pure
@@ -24,7 +24,7 @@ from .errors import HarmonyError
 from ._unicode_pin import pin_pattern
 from .load import O200K_PATTERN
 # Argument checks are the error path only: one implementation, shared with the pure backend.
-from .tokenizer import as_token_list, check_token as _check_token, checked_vocabulary
+from ._tokens import as_token_list, check_token as _check_token, checked_vocabulary
 
 __all__ = ["CoreBPE"]
 

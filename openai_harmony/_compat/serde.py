@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from ._rustfmt import rust_debug_str
-from ._serde_float import SerdeNumberError, scan_number, skip_number
-from .schema import format_f64
-from .chat import (
+from ..chat import (
     Author,
     ChannelConfig,
     Conversation,
@@ -26,6 +23,9 @@ from .chat import (
     ToolDescription,
     ToolNamespaceConfig,
 )
+from ..schema import format_f64
+from .rustfmt import rust_debug_str
+from .serde_float import SerdeNumberError, scan_number, skip_number
 
 __all__ = ["load_conversation", "load_message"]
 
@@ -39,14 +39,14 @@ class _SerdeError(Exception):
         self.pos = pos  # count of characters consumed when the error was raised
 
 
-class _Obj(dict):
+class _Obj(Dict[str, Any]):
     """A decoded JSON object that remembers where it and its values are in the text."""
 
     end = 0
     spans: Dict[str, Tuple[int, int]]
 
 
-class _Arr(list):
+class _Arr(List[Any]):
     """A decoded JSON array with its end and the start of each element."""
 
     end = 0
@@ -371,12 +371,12 @@ class _Fields:
         else:
             raise _invalid(v, f"struct {name}")
 
-    def iterate(self) -> List[Tuple[str, Any]]:
+    def iterate(self) -> List[Tuple[Optional[str], Any]]:
         """(field, value) pairs in decoding order; positional length errors included."""
         if not self.seq:
             return self.items
         n = len(self.order)
-        out = []
+        out: List[Tuple[Optional[str], Any]] = []
         for i, field in enumerate(self.order):
             if i >= len(self.items):
                 out.append((None, i))
@@ -394,9 +394,9 @@ class _Fields:
         return _TypeErr(f"invalid length {i}, expected struct {self.name} with {n} elements")
 
 
-def _struct_fields(v: Any, name: str, order: Tuple[str, ...]) -> List[Tuple[str, Any]]:
+def _struct_fields(v: Any, name: str, order: Tuple[str, ...]) -> List[Tuple[Optional[str], Any]]:
     fields = _Fields(v, name, order)
-    out = []
+    out: List[Tuple[Optional[str], Any]] = []
     for field, x in fields.iterate():
         if field is None:
             # Decode the earlier fields first, then report the length problem.

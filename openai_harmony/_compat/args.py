@@ -12,7 +12,7 @@ boundary and call :func:`named` / :func:`expected`.
 
 from __future__ import annotations
 
-from typing import Any, Dict, FrozenSet, Optional
+from typing import Any, Dict, FrozenSet, List, Optional
 
 __all__ = [
     "ArgumentAttributeError",
@@ -89,10 +89,11 @@ def named(exc: BaseException, argname: str) -> BaseException:
     text = _text(exc)
     if text.startswith("argument '"):  # already named (by an inner call)
         return exc
-    return cls(f"argument '{argname}': {text}")
+    named_exc: BaseException = cls(f"argument '{argname}': {text}")
+    return named_exc
 
 
-def listed(value: Any, argname: str) -> list:
+def listed(value: Any, argname: str) -> List[Any]:
     """``list(value)``; a non-iterable raises TypeError naming the argument."""
     try:
         return list(value)
@@ -112,7 +113,8 @@ def frozen(value: Any, argname: str) -> FrozenSet[Any]:
 
 def expected(argname: str, what: str, value: Any, cls: type = ArgumentAttributeError) -> BaseException:
     """"argument 'argname': expected what, got <type>" as ``cls``."""
-    return cls(f"argument '{argname}': expected {what}, got {type_name(value)}")
+    exc: BaseException = cls(f"argument '{argname}': expected {what}, got {type_name(value)}")
+    return exc
 
 
 def check_attr(obj: Any, attr: str) -> Optional[bool]:

@@ -3,123 +3,29 @@
 ``CoreBPE`` splits text with the o200k pre-tokenizer pattern (run by ``regex``), then
 merges each piece's bytes with tiktoken's rule: repeatedly join the adjacent pair whose
 concatenation has the lowest rank, leftmost first on ties.  The compiled backend
-(``_tokenizer.pyx``) has the same class with the same results.
+(``_tokenizer_c.pyx``, its twin) has the same class with the same results.
 """
 
 from __future__ import annotations
 
 import heapq
-import operator
 from types import MappingProxyType
-from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
+from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import regex
 
-from ._args import ArgumentOverflowError, listed, named, type_name
+from ._tokens import U32_LIMIT, as_token_list, check_token, checked_vocabulary
 from ._unicode_pin import PinnedRegex, compile_pinned
-from ._rustfmt import utf8_error_text
 from .errors import HarmonyError
 from .load import O200K_PATTERN
 
-__all__ = ["CoreBPE", "as_token_list", "check_token", "checked_vocabulary", "decode_utf8"]
+__all__ = ["CoreBPE"]
 
 _NO_RANK = 1 << 62
 # Pieces at least this long are merged with a heap: the simple rescan is O(n^2), which a
 # megabyte without whitespace would turn into hours.
 _HEAP_THRESHOLD = 128
 _CACHE_LIMIT = 1 << 16
-_U32_LIMIT = 1 << 32
-_I64_LIMIT = 1 << 63
-
-
-def check_token(t: object, argname: str = "token") -> int:
-    """Check one token id the way the official bindings convert to ``u32``; return it as int.
-
-    Raises ``TypeError`` for a non-integer (the official message) and, for a value outside
-    u32, the official ``OverflowError`` message after the argument's name, as an
-    ``ArgumentOverflowError`` (a ValueError and an OverflowError).
-    """
-    if type(t) is not int:
-        try:
-            # int(): before Python 3.10, operator.index returns an int subclass (bool) as is.
-            t = int(operator.index(t))  # type: ignore[arg-type]
-        except TypeError:
-            raise TypeError(
-                f"argument '{argname}': '{type(t).__name__}' object cannot be interpreted as an integer"
-            ) from None
-    if t < 0 or t >= _U32_LIMIT:  # type: ignore[operator]
-        # The bindings read a C long first, then narrow it to u32.
-        if t < -_I64_LIMIT or t >= _I64_LIMIT:  # type: ignore[operator]
-            raise ArgumentOverflowError(f"argument '{argname}': Python int too large to convert to C long")
-        raise ArgumentOverflowError(f"argument '{argname}': out of range integral type conversion attempted")
-    return t  # type: ignore[return-value]
-
-
-def as_token_list(tokens: Iterable[int], argname: str = "tokens") -> List[int]:
-    """Check *tokens* the way the official bindings convert to ``Vec<u32>``; return them as ints."""
-    if isinstance(tokens, (str, bytes)):
-        raise TypeError(f"argument '{argname}': Can't extract `str` to `Vec`")
-    out = listed(tokens, argname)
-    # converted values: an __index__ object counts (and is reported) as its int
-    return [check_token(t, argname) for t in out]
-
-
-def checked_vocabulary(
-    mergeable_ranks: Iterable[bytes], special_tokens: Mapping[str, int], pattern: str
-) -> Tuple[List[bytes], Dict[str, int], str]:
-    """Validate a tokenizer's arguments (both backends); return owned copies of exact types.
-
-    Each argument is read exactly once, so lying objects (a ``__len__`` that disagrees with
-    iteration, a bytearray grown by a callback, a mapping that changes) cannot make the
-    copies disagree with what was checked: the compiled backend sizes its C tables from them.
-    """
-    ranks = listed(mergeable_ranks, "mergeable_ranks")
-    for i, tok in enumerate(ranks):
-        if type(tok) is not bytes:
-            if not isinstance(tok, (bytes, bytearray, memoryview)):
-                raise TypeError(f"argument 'mergeable_ranks': item {i} is {type_name(tok)}, not bytes")
-            # through the buffer: a bytes subclass's __bytes__ is not consulted
-            ranks[i] = bytes(memoryview(tok))
-    if len(ranks) >= _U32_LIMIT - 1:  # the compiled backend's "no rank" marker is 2**32-1
-        raise ValueError("argument 'mergeable_ranks': vocabulary too large")
-    try:
-        given = dict(special_tokens)
-    except (TypeError, ValueError) as exc:
-        raise named(exc, "special_tokens") from None
-    specials: Dict[str, int] = {}
-    for text, tid in given.items():
-        if not isinstance(text, str):
-            raise TypeError(f"argument 'special_tokens': key {text!r} is {type_name(text)}, not str")
-        text = str.__str__(text)  # an exact str (a subclass could override encode, __eq__...)
-        if not text:
-            # a zero-length special would match everywhere without advancing
-            raise ValueError("argument 'special_tokens': a special token cannot be empty")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError(f"argument 'special_tokens': {text!r} is not encodable as UTF-8 (lone surrogate)") from None
-        try:
-            value = int(operator.index(tid))
-        except TypeError:
-            raise TypeError(f"argument 'special_tokens': id of {text!r} is {type_name(tid)}, not int") from None
-        if not 0 <= value < _U32_LIMIT:
-            raise ValueError(f"argument 'special_tokens': id {value} of {text!r} is outside 0..2**32-1")
-        specials[text] = value
-    if not isinstance(pattern, str):
-        raise TypeError(f"argument 'pattern': expected str, got {type_name(pattern)}")
-    return ranks, specials, str.__str__(pattern)
-
-
-def decode_utf8(tokenizer: "CoreBPE", tokens: List[int]) -> str:
-    """Decode *tokens* with either backend's tokenizer; ``HarmonyError`` as the official says it."""
-    try:
-        data = tokenizer.decode_bytes(tokens)
-    except HarmonyError as exc:
-        raise HarmonyError(f"Could not decode tokens: Invalid token error: {exc}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise HarmonyError(f"Could not decode tokens: Invalid utf-8 sequence: {utf8_error_text(data, exc)}") from None
 
 
 def _check_str(text: object) -> None:
@@ -275,7 +181,7 @@ class CoreBPE:
         try:
             miss = ranks.index(None)
         except ValueError:
-            out += ranks
+            out += ranks  # type: ignore[arg-type]  # no None: index() found none
             return True
         # No vocabulary token contains a pinned character (a test checks it), so only the
         # misses need the pinned-character probe.
@@ -283,7 +189,7 @@ class CoreBPE:
         cache = self._piece_cache
         start = 0
         while True:
-            out += ranks[start:miss]
+            out += ranks[start:miss]  # type: ignore[arg-type]  # before the first None
             piece = pieces[miss]
             if probe is not None and probe.search(piece):
                 del out[base:]
@@ -299,7 +205,7 @@ class CoreBPE:
             try:
                 miss = ranks.index(None, start)
             except ValueError:
-                out += ranks[start:]
+                out += ranks[start:]  # type: ignore[arg-type]  # no None left
                 return True
 
     def encode_ordinary(self, text: str) -> List[int]:
@@ -360,7 +266,7 @@ class CoreBPE:
             return b""
         try:
             if min(tokens) >= 0:
-                return b"".join(map(self._decoder.__getitem__, tokens))
+                return b"".join(map(self._decoder.__getitem__, tokens))  # type: ignore[arg-type]  # None: TypeError
         except (IndexError, TypeError):
             pass
         # Slow path, only on bad input: report the first problem the way the official does
@@ -371,10 +277,10 @@ class CoreBPE:
         for v in values:
             if v >= len(decoder) or decoder[v] is None:
                 raise HarmonyError(f"Invalid token for decoding: {v}")
-        return b"".join(map(decoder.__getitem__, values))
+        return b"".join(map(decoder.__getitem__, values))  # type: ignore[arg-type]  # checked above
 
     def is_special_token(self, token: int) -> bool:
         """Return whether *token* is one of the special token ids."""
-        if type(token) is not int or token < 0 or token >= _U32_LIMIT:
+        if type(token) is not int or token < 0 or token >= U32_LIMIT:
             token = check_token(token)
         return token in self._special_ids

@@ -1,11 +1,10 @@
-"""Deterministic test text for the tokenizer goldens (and benchmarks).
+"""Deterministic test text for the tokenizer goldens.
 
 Everything is produced from hand-written samples and a seeded ``random.Random``; nothing is
 downloaded.  ``generate_cases()`` returns ``(category, name, text)`` triples covering the
 pre-tokenizer's corner cases (scripts, emoji, whitespace kinds, contractions, special-token
 look-alikes, control characters, lone surrogates, every Unicode general category, very
-long pieces).  ``mixed_text(n)`` returns roughly *n* characters of mixed ordinary text for
-benchmarks.
+long pieces).  (Benchmark text comes from ``benchmarks/corpus.py``.)
 
 Code point classes come from ``unicodedata`` of the running interpreter; the goldens
 store the generated text itself, so tests never depend on regenerating it.
@@ -17,7 +16,7 @@ import random
 import unicodedata
 from typing import Callable, Dict, List, Tuple
 
-__all__ = ["generate_cases", "mixed_text", "category_pools", "SEED"]
+__all__ = ["generate_cases", "category_pools", "SEED"]
 
 SEED = 0x0200_1DEA
 
@@ -1115,29 +1114,6 @@ def generate_cases(seed: int = SEED) -> List[Case]:
         add("mixed", "mix_%02d" % k, "".join(rng.choice(makers)() for _ in range(30)))
 
     return cases
-
-
-def mixed_text(n_chars: int, seed: int = SEED) -> str:
-    """About *n_chars* of realistic mixed text (prose, code, multilingual, emoji, numbers)."""
-    rng = random.Random(seed)
-    out: List[str] = []
-    size = 0
-    langs = list(MULTILINGUAL)
-    while size < n_chars:
-        r = rng.random()
-        if r < 0.5:
-            s = _paragraph(rng) + "\n\n"
-        elif r < 0.75:
-            s = _fill_code(rng, rng.choice(list(CODE_SAMPLES.values())))
-        elif r < 0.9:
-            s = _multilingual(rng, rng.choice(langs), 400) + "\n"
-        elif r < 0.95:
-            s = _emoji_text(rng, 30) + "\n"
-        else:
-            s = _digits_text(rng, 30) + "\n"
-        out.append(s)
-        size += len(s)
-    return "".join(out)[:n_chars]
 
 
 if __name__ == "__main__":  # pragma: no cover - quick size report

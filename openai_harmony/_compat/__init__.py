@@ -1,0 +1,1 @@
+"""Emulation of the official package's exact output: Rust/serde formatting, argument errors."""
