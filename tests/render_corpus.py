@@ -1,4 +1,4 @@
-"""Builds conversations from the JSON case specs of tests/golden/render_cases.json.gz.
+"""Builds conversations from the JSON case specs of tests/golden/render_cases.jsonl.
 
 Shared by scripts/gen_render_goldens.py (run with the official package) and the tests
 (run with ours): ``build(spec, api)`` only uses the public API of the given module.

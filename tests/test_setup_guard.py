@@ -30,6 +30,8 @@ def run_setup(tmp_path: Path, cython_version: str, with_c: bool) -> subprocess.C
     (project / "openai_harmony").mkdir(parents=True)
     for name in ("setup.py", "pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, project / name)
+    # pyproject reads the version from here
+    shutil.copy(ROOT / "openai_harmony" / "_version.py", project / "openai_harmony")
     for pyx in glob.glob(str(ROOT / "openai_harmony" / "*.pyx")):
         shutil.copy(pyx, project / "openai_harmony")
         if with_c:
@@ -39,7 +41,8 @@ def run_setup(tmp_path: Path, cython_version: str, with_c: bool) -> subprocess.C
     (fake / "__init__.py").write_text(f"__version__ = {cython_version!r}\n")
     (fake / "Build" / "__init__.py").write_text(_FAILING_CYTHONIZE)
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "fake")}
-    env.pop("OPENAI_HARMONY_NO_EXTENSIONS", None)
+    for switch in ("OPENAI_HARMONY_NO_EXTENSIONS", "OPENAI_HARMONY_PURE_PYTHON"):  # the switch and its alias
+        env.pop(switch, None)
     return subprocess.run([sys.executable, "setup.py", "--name"], cwd=project, capture_output=True, text=True,
                           timeout=300, env=env)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import gzip
 import json
 import os
 import pickle
@@ -31,9 +30,9 @@ from openai_harmony import (
 import deliberate_errors
 from render_corpus import build, config_obj
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-with gzip.open(os.path.join(_HERE, "golden", "render_cases.json.gz"), "rb") as _fh:
-    CASES = json.loads(_fh.read().decode("ascii"))["cases"]
+import goldens
+
+CASES = goldens.load("render_cases")["cases"]
 
 START, MESSAGE, END, RETURN, CALL = 200006, 200008, 200007, 200002, 200012
 
