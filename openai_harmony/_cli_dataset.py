@@ -21,7 +21,7 @@ import stat
 import sys
 import threading
 import time
-from typing import IO, Any, BinaryIO, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
+from typing import IO, Any, BinaryIO, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple, cast
 
 from ._cli_common import (
     PROG,
@@ -187,7 +187,7 @@ def read_state(path: str) -> Optional[Dict[str, Any]]:
     except OSError as e:
         raise CLIError(_os_error_text("read", path, e)) from None
     try:
-        state = json.loads(data)
+        state: Dict[str, Any] = json.loads(data)
         if state.get("version") != _STATE_VERSION:
             raise ValueError
         for key in _STATE_COUNTERS:
@@ -342,7 +342,7 @@ class _DatasetRun:
         if self.in_path == "-":
             if sys.stdin is None:
                 raise CLIError("no standard input")
-            self.fin = getattr(sys.stdin, "buffer", sys.stdin)
+            self.fin = cast(IO[bytes], getattr(sys.stdin, "buffer", sys.stdin))
             return
         try:
             self.fin = open(self.in_path, "rb")
@@ -354,7 +354,7 @@ class _DatasetRun:
         """Open the output and the report: to resume them, or afresh."""
         if self.to_stdout:
             sys.stdout.flush()
-            self.fout = getattr(sys.stdout, "buffer", sys.stdout)
+            self.fout = cast(BinaryIO, getattr(sys.stdout, "buffer", sys.stdout))
             self._open_errors("wb")
             return
         if self.stream:
@@ -578,7 +578,7 @@ class _DatasetRun:
             results = self.batch_fn(convs, self.config, train_on=self.args.train_on, num_threads=self.args.threads)
         except _INPUT_ERRORS:
             return None  # some conversation is bad: render one by one to find it
-        return iter(results)
+        return cast(Iterator[Any], iter(results))
 
     def _fail(self, n: int, end: int, raw: bytes, reason: str) -> None:
         """Report bad line *n*: stop the run, or record it as skipped and say so."""
