@@ -229,6 +229,9 @@ def _identity(path: str) -> Tuple[Any, ...]:
         st = os.stat(path)
     except OSError:
         return ("path", os.path.realpath(path))
+    if not stat.S_ISREG(st.st_mode):
+        # Several outputs may well go to one device (/dev/null): never "the same file".
+        return ("stream", object())
     return ("inode", st.st_dev, st.st_ino)
 
 

@@ -101,6 +101,8 @@ def test_full_device(tmp_path, capsys):
     assert _run(capsys, "dataset", src, str(tmp_path / "out.jsonl"), "--on-error", "skip", "--errors", "/dev/full") == (
         1, "", "openai-harmony: error: cannot write /dev/full: No space left on device\n"
     )
+    # Devices are streams: any number of outputs may go to one.
+    assert _run(capsys, "dataset", src, os.devnull, "--on-error", "skip", "--errors", os.devnull, "-q") == (0, "", "")
 
 
 def _limit_file_size(limit: int):
