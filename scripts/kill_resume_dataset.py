@@ -18,6 +18,7 @@ batch and the finish; each kill is classified by the record it left:
 
     python scripts/kill_resume_dataset.py --kills 200            # the figure for the issue
     python scripts/kill_resume_dataset.py --kills 10 --lines 60  # what the test suite runs
+    python scripts/kill_resume_dataset.py --stdin                # the input on stdin (read again to resume)
 
 Exit status 0 if every resumed run matched, 1 otherwise (the trial and seed are printed).
 """
@@ -70,7 +71,7 @@ def make_input(rng: random.Random, n: int) -> bytes:
 
 
 def command(inp: str, out: str, errors: str, batch: int, resume: bool) -> List[str]:
-    """The ``dataset`` command line."""
+    """The ``dataset`` command line (*inp* ``-``: the input comes on stdin)."""
     argv = [sys.executable, "-m", "openai_harmony", "dataset", inp, out, "--on-error", "skip", "--errors", errors,
             "--batch-size", str(batch), "-q"]
     return argv + (["--resume"] if resume else [])
@@ -119,11 +120,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--seed", type=int, default=None, help="random seed (default: time-based, printed)")
     ap.add_argument("--max-batch", type=int, default=8, help="largest --batch-size drawn (default 8)")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--stdin", action="store_true", help="give the killed runs their input on stdin")
     args = ap.parse_args(argv)
     seed = args.seed if args.seed is not None else int(time.time())
     rng = random.Random(seed)
     work = tempfile.mkdtemp(prefix="kill_resume_")
-    print(f"kill_resume_dataset: seed={seed} lines={args.lines} kills={args.kills} work={work}", flush=True)
+    print(
+        f"kill_resume_dataset: seed={seed} lines={args.lines} kills={args.kills} stdin={args.stdin} work={work}",
+        flush=True,
+    )
     try:
         inp = os.path.join(work, "in.jsonl")
         with open(inp, "wb") as f:
@@ -164,9 +169,11 @@ def main(argv: Optional[List[str]] = None) -> int:
                     delay = rng.uniform(0, startup * 1.1)
                 else:
                     delay = rng.uniform(startup * 0.9, full * 1.05)
-                p = subprocess.Popen(
-                    command(inp, out, err, batch, resume), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env()
-                )
+                with open(inp, "rb") as stdin:
+                    p = subprocess.Popen(
+                        command("-" if args.stdin else inp, out, err, batch, resume),
+                        stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(),
+                    )
                 runs += 1
                 try:
                     p.wait(timeout=delay)
