@@ -1,20 +1,27 @@
 """The ``dataset`` subcommand: JSON lines of conversations to training examples with masks.
 
-Output is written in batches; after each one ``OUT.progress`` records how far the input and
-the output got, so that ``--resume`` can cut a torn output back and continue exactly there.
-Without that file, ``--resume`` counts the complete lines of OUT instead.
+Output is written in batches. After each batch the output (and the ``--errors`` report) is
+synced to disk, then ``OUT.progress`` is replaced atomically with a record of how far the
+input, the output and the report got, a SHA-256 of the input consumed so far and the options
+that shape the output. ``--resume`` continues only from such a record, after re-checking all
+of it, and cuts the output and the report back to their recorded sizes; anything it cannot
+prove is refused. The record of a finished run is kept, so ``--resume`` is exact there too.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import hashlib
+import io
 import json
 import os
 import signal
+import stat
 import sys
 import threading
 import time
-from typing import IO, Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
+from typing import IO, Any, BinaryIO, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple, Union, cast
 
 from ._cli_common import (
     PROG,
@@ -32,12 +39,38 @@ from .chat import Conversation, RenderConversationConfig
 from .chat_template import ChatRow, chat_row_example, read_row, today
 
 BATCH_LINES = 1024
-_STATE_VERSION = 1
-_STATE_COUNTERS = ("lines_read", "input_offset", "output_bytes", "written", "skipped")
+_STATE_VERSION = 2
+_STATE_COUNTERS = ("lines_read", "input_offset", "output_bytes", "errors_bytes", "written", "skipped")
 
-# One consumed input line of the current batch: (line number, input end offset, output bytes
-# or None for a line without output, whether it was a bad line skipped).
-_Pending = Tuple[int, int, Optional[bytes], bool]
+# Parsed options that never change the bytes of the output or the report, so a run may be
+# resumed with other values: where things go, how fast, how chatty. --on-error may change so
+# that a run stopped at a bad line can be fixed and resumed, or resumed with "skip"; --errors
+# is checked on its own. Every other option (today's and any added later) is in the record.
+_RUN_ONLY_OPTIONS = frozenset(
+    {"command", "func", "input", "output", "resume", "force", "threads", "batch_size", "quiet", "no_progress",
+     "on_error", "errors"}
+)
+
+
+def output_options(args: argparse.Namespace) -> Dict[str, Any]:
+    """The parsed options that shape the output, as JSON values (every option not run-only)."""
+    options = {k: v for k, v in vars(args).items() if k not in _RUN_ONLY_OPTIONS and not callable(v)}
+    return dict(json.loads(json.dumps(options, sort_keys=True, default=repr)))
+
+
+def _digest_of(options: Dict[str, Any]) -> str:
+    """A SHA-256 of *options*, independent of their order."""
+    return hashlib.sha256(json.dumps(options, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+class _Pending(NamedTuple):
+    """One consumed input line of the current batch, not yet committed."""
+
+    lineno: int
+    end: int  # input offset after the line
+    raw: bytes  # the line as read, for the input digest
+    out: Optional[bytes]  # its output line, if any
+    error: Optional[str]  # why it was skipped, if it was a bad line
 
 
 class _Stop(Exception):
@@ -121,17 +154,34 @@ def _line_to_conversation(
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
     row = read_row(value, fmt, template, date or today())
-    return row if isinstance(row, (Conversation, ChatRow)) else conversation_from_json(row)
+    conversation = row if isinstance(row, (Conversation, ChatRow)) else conversation_from_json(row)
+    if not conversation.messages:
+        # It would render to an empty example, which no trainer can use.
+        raise ValueError("the conversation has no messages")
+    return conversation
 
 
-def _line_starts_at(f: IO[bytes], pos: int) -> bool:
-    """Whether byte *pos* of *f* follows a line break, or is the end after an unterminated last line."""
-    if pos == 0:
-        return True
-    f.seek(pos - 1)
-    before = f.read(1)
-    # A run that read all of an input whose last line has no line break stops at its end.
-    return before == b"\n" or (before != b"" and f.read(1) == b"")
+def _write_all(f: BinaryIO, data: bytes) -> None:
+    """Write all of *data* to an unbuffered file (a raw write may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        n = f.write(view)
+        view = view[n or 0 :]
+
+
+def _fsync_dir(path: str) -> None:
+    """Make a rename inside directory *path* durable (where the platform allows it)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # e.g. Windows cannot open a directory; the rename is still atomic
+    try:
+        os.fsync(fd)
+    except OSError as e:
+        if e.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
 
 
 def read_state(path: str) -> Optional[Dict[str, Any]]:
@@ -144,63 +194,61 @@ def read_state(path: str) -> Optional[Dict[str, Any]]:
     except OSError as e:
         raise CLIError(_os_error_text("read", path, e)) from None
     try:
-        state = json.loads(data)
+        state: Dict[str, Any] = json.loads(data)
         if state.get("version") != _STATE_VERSION:
             raise ValueError
         for key in _STATE_COUNTERS:
-            if type(state[key]) is not int:
+            if type(state[key]) is not int or state[key] < 0:
                 raise ValueError
-    except (ValueError, KeyError, AttributeError):
-        raise CLIError(f"{path} is damaged; delete it to resume by counting the lines of the output") from None
+        if not isinstance(state["options"], dict) or not isinstance(state["input_sha256"], str):
+            raise ValueError
+        if state["options_sha256"] != _digest_of(state["options"]):
+            raise ValueError
+        if state["errors"] is not None and not isinstance(state["errors"], str):
+            raise ValueError
+    except (ValueError, KeyError, AttributeError, TypeError):
+        raise CLIError(f"{path} is damaged or from another version; cannot resume (start over with --force)") from None
     return state
 
 
 def write_state(path: str, state: Dict[str, Any]) -> None:
-    """Replace the progress record at *path* atomically (a crash leaves the old or the new one)."""
+    """Replace the progress record at *path* durably: a crash leaves the old or the new one."""
     tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(state, f)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        with open(fd, "wb", buffering=0, closefd=False) as f:
+            _write_all(f, json.dumps(state, sort_keys=True).encode() + b"\n")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     os.replace(tmp, path)
+    _fsync_dir(os.path.dirname(os.path.abspath(path)))
 
 
-def truncate_partial_line(f: IO[bytes]) -> Tuple[int, bytes]:
-    """Count the complete lines of *f* and drop a trailing partial line.
-
-    Returns the number of complete lines and the last of them; *f* is left at its new end.
-    """
-    f.seek(0)
-    lines = 0
-    size = 0
-    last_newline_end = 0
-    while True:
-        chunk = f.read(1 << 20)
-        if not chunk:
-            break
-        lines += chunk.count(b"\n")
-        idx = chunk.rfind(b"\n")
-        if idx >= 0:
-            last_newline_end = size + idx + 1
-        size += len(chunk)
-    if last_newline_end != size:
-        f.seek(last_newline_end)
-        f.truncate()
-    last = _last_line(f, last_newline_end)
-    f.seek(last_newline_end)
-    return lines, last
+def _is_device(path: str) -> bool:
+    """Whether *path* exists and is not a regular file (a device or a pipe: written as a stream)."""
+    return os.path.exists(path) and not os.path.isfile(path)
 
 
-def _last_line(f: IO[bytes], end: int) -> bytes:
-    """The line of *f* that ends at byte *end* (just after its newline), read backwards."""
-    if not end:
-        return b""
-    start = max(end - (1 << 16), 0)
-    while True:
-        f.seek(start)
-        tail = f.read(end - start)
-        idx = tail.rfind(b"\n", 0, len(tail) - 1)
-        if idx >= 0 or start == 0:
-            return tail[idx + 1 :]
-        start = max(start - (1 << 20), 0)
+def _identity(path: str) -> Tuple[Any, ...]:
+    """What makes two paths the same file: device and inode if it exists, else the real path."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ("path", os.path.realpath(path))
+    if not stat.S_ISREG(st.st_mode):
+        # Several outputs may well go to one device (/dev/null): never "the same file".
+        return ("stream", object())
+    return ("inode", st.st_dev, st.st_ino)
+
+
+def _fd_identity(stream: Any) -> Optional[Tuple[Any, ...]]:
+    """The identity of the regular file behind a standard stream, or None (a pipe, a terminal...)."""
+    try:
+        st = os.fstat(stream.fileno())
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+    return ("inode", st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
 
 
 def run_dataset(args: argparse.Namespace, load_encoding: Callable[[], Any]) -> int:
@@ -214,65 +262,49 @@ class _DatasetRun:
     def __init__(self, args: argparse.Namespace, load_encoding: Callable[[], Any]) -> None:
         self.args = args
         self.load_encoding = load_encoding
-        # Module attributes read per run, so tests can shrink batches or inject failures.
-        self.batch_lines = BATCH_LINES
-        self.example_line = _example_line
-        self.write_state = write_state
         self.in_path: str = args.input
         self.out_path: str = args.output
+        self.errors_path: Optional[str] = args.errors
         self.to_stdout = self.out_path == "-"
         # A stream (stdout, a pipe, a device) cannot be cut back or resumed: no progress file.
-        self.stream = self.to_stdout
+        self.stream = self.to_stdout or _is_device(self.out_path)
+        self.errors_stream = self.errors_path is not None and _is_device(self.errors_path)
         self.state_path = self.out_path + ".progress"
-        self.options = {
-            "train_on": args.train_on,
-            "auto_drop_analysis": not args.no_drop_analysis,
-            "labels": bool(args.labels),
-        }
-        fmt = getattr(args, "format", "harmony")
-        if fmt != "harmony":  # recorded only when chat rows may be read: older progress files stay valid
-            self.options.update(format=fmt, template=getattr(args, "template", "gpt-oss"))
-        # One date for the whole run: chat rows rendered across midnight stay consistent.
+        self.options = output_options(args)
+        # Chat rows carry the run's date into their system message: one date for the whole
+        # run, recorded with the options so that a resume on another day renders the same.
         self.date = today()
+        if self.options.get("format", "harmony") != "harmony":
+            self.options["date"] = self.date
         self.fin: Optional[IO[bytes]] = None
-        self.fout: Optional[IO[bytes]] = None
-        self.errors_file: Optional[IO[str]] = None
+        self.fout: Optional[BinaryIO] = None
+        self.errors_file: Optional[BinaryIO] = None
         self.total: Optional[int] = None  # input size, for the progress bar
-        # Committed so far: input lines and bytes consumed, examples written, bad lines skipped.
+        # Committed so far: input lines and bytes consumed (and their digest), output and
+        # report bytes, examples written, bad lines skipped.
         self.lineno = self.pos = self.written = self.skipped = 0
-        self.committed_bytes = 0
-        self.skip_lines = 0  # fallback resume: non-blank input lines already in the output
-        self.last_out = b""  # ... and the last of those output lines, to check the input matches
+        self.committed_bytes = self.errors_bytes = 0
+        self.digest = hashlib.sha256()
         # Appending a whole tuple is one step, so an interrupt never leaves a line half-recorded.
         self.pending: List[_Pending] = []
         self.progress: Optional[Progress] = None
 
     def run(self) -> int:
-        """Open everything, convert every line, then remove the progress file and summarise."""
+        """Check the paths, open everything, convert every line, then summarise."""
         self._check_paths()
         progress_enabled = not self.args.quiet and not self.args.no_progress and sys.stderr.isatty()
         self._open_input()
         try:
-            self._open_output()
-            self._open_errors_file()
+            self._open_outputs()
             self._load_renderer()
-            t0 = time.monotonic()
-            self.committed_bytes = self.fout.tell() if not self.stream else 0  # type: ignore[union-attr]
-            if self.skip_lines:
-                self._resume_by_counting()
         except BaseException:
             self._close()
             raise
-        if self.skip_lines and not self.args.quiet:
-            sys.stderr.write(
-                f"{PROG}: no {self.state_path}: resuming after the {self.written:,} complete lines of {self.out_path}\n"
-            )
+        t0 = time.monotonic()
         self.progress = Progress(progress_enabled, self.total, self.pos)
         code = self._convert_all()
         if code:
             return code
-        if not self.stream and os.path.exists(self.state_path):
-            os.remove(self.state_path)
         if not self.args.quiet:
             self._summary(time.monotonic() - t0)
         return 0
@@ -280,29 +312,52 @@ class _DatasetRun:
     def _load_renderer(self) -> None:
         """Load the encoding; render in batches when it can, else one conversation at a time."""
         enc = self.encoding = self.load_encoding()
-        self.config = RenderConversationConfig(auto_drop_analysis=self.options["auto_drop_analysis"])
+        self.config = RenderConversationConfig(auto_drop_analysis=not self.args.no_drop_analysis)
         self.batch_fn = getattr(enc, "render_conversations_for_training_with_mask", None)
         self.single_fn = enc.render_conversation_for_training_with_mask
 
     # -- opening and closing -------------------------------------------------------------
 
     def _check_paths(self) -> None:
-        """Usage and path errors that need no file opened."""
+        """Refuse, before anything is opened for writing, any output that is an input or another output."""
         if self.to_stdout and self.args.resume:
             raise _UsageError("--resume needs an output file, not '-'")
-        if not self.to_stdout and self.in_path != "-":
+        outputs: List[Tuple[str, str]] = []  # (path, how messages name it)
+        if not self.to_stdout:
+            outputs.append((self.out_path, "the output"))
+            if not self.stream:
+                outputs.append((self.state_path, f"the progress file {self.state_path}"))
+                outputs.append((self.state_path + ".tmp", f"the progress file's temporary {self.state_path}.tmp"))
+        if self.errors_path is not None:
+            outputs.append((self.errors_path, f"--errors {self.errors_path}"))
+        # Only a regular file can be destroyed by writing to it; a terminal may well be both
+        # stdin and stdout.
+        if self.in_path == "-":
+            input_id = _fd_identity(sys.stdin)
+        else:
             try:
-                if os.path.exists(self.out_path) and os.path.samefile(self.in_path, self.out_path):
-                    raise CLIError("the input and the output are the same file")
+                st = os.stat(self.in_path)
+                input_id = ("inode", st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
             except OSError:
-                pass
+                input_id = None  # reported when it is opened
+        ids = [(_identity(path), what) for path, what in outputs]
+        if self.to_stdout:
+            out_id = _fd_identity(sys.stdout)
+            if out_id is not None:
+                ids.insert(0, (out_id, "the output"))
+        for i, (ident, what) in enumerate(ids):
+            if ident == input_id:
+                raise CLIError(f"the input and {what} are the same file")
+            for other, other_what in ids[:i]:
+                if ident == other:
+                    raise CLIError(f"{other_what} and {what} are the same file")
 
     def _open_input(self) -> None:
         """Open the input (stdin for ``-``) and note its size."""
         if self.in_path == "-":
             if sys.stdin is None:
                 raise CLIError("no standard input")
-            self.fin = getattr(sys.stdin, "buffer", sys.stdin)
+            self.fin = cast(IO[bytes], getattr(sys.stdin, "buffer", sys.stdin))
             return
         try:
             self.fin = open(self.in_path, "rb")
@@ -310,40 +365,50 @@ class _DatasetRun:
         except OSError as e:
             raise CLIError(_os_error_text("read", self.in_path, e)) from None
 
-    def _open_output(self) -> None:
-        """Open the output: stdout, a device, a file to resume, or a new file."""
+    def _open_outputs(self) -> None:
+        """Open the output and the report: to resume them, or afresh."""
         if self.to_stdout:
             sys.stdout.flush()
-            self.fout = getattr(sys.stdout, "buffer", sys.stdout)
+            self.fout = cast(BinaryIO, getattr(sys.stdout, "buffer", sys.stdout))
+            self._open_errors("wb")
             return
-        exists = os.path.exists(self.out_path)
-        args = self.args
-        try:
-            if exists and not os.path.isfile(self.out_path):
-                if args.resume:
-                    raise CLIError(f"--resume needs a regular output file; {self.out_path} is not one")
-                self.fout = open(self.out_path, "wb")
-                self.stream = True
-            elif args.resume and exists:
-                self.fout = open(self.out_path, "r+b")
-                self._resume()
-            elif exists and not args.force and not args.resume and os.path.getsize(self.out_path) > 0:
-                raise CLIError(
-                    f"{self.out_path} already exists; pass --resume to continue it or --force to overwrite it"
-                )
-            else:
-                self.fout = open(self.out_path, "wb")
-        except OSError as e:
-            raise CLIError(_os_error_text("write", self.out_path, e)) from None
+        if self.stream:
+            if self.args.resume:
+                raise CLIError(f"--resume needs a regular output file; {self.out_path} is not one")
+            self.fout = self._open(self.out_path, "wb")
+            self._open_errors("wb")
+            return
+        state = read_state(self.state_path) if self.args.resume else None
+        if state is not None:
+            self._resume(state)
+            return
+        size = os.path.getsize(self.out_path) if os.path.exists(self.out_path) else 0
+        if size and self.args.resume:
+            raise CLIError(
+                f"cannot resume: there is no {self.state_path} to show how far {self.out_path} got; "
+                "start over with --force"
+            )
+        if size and not self.args.force:
+            raise CLIError(f"{self.out_path} already exists; pass --resume to continue it or --force to overwrite it")
+        # Opened without truncating, then the record, then the cut: a record covers every byte
+        # of the output at all times, and an old record stays valid until it is replaced.
+        self.fout = self._open(self.out_path, "r+b" if os.path.exists(self.out_path) else "wb")
+        self._write_state(self._state(0, 0, 0, 0, 0, 0, hashlib.sha256()))
+        self._append(self.fout, self.out_path, 0, b"", False)
+        self._open_errors("wb")
 
-    def _open_errors_file(self) -> None:
-        """Open the --errors report: appended to on --resume, else started afresh."""
-        if not self.args.errors:
-            return
+    def _open(self, path: str, mode: str) -> BinaryIO:
+        """Open an output file unbuffered, so that a failed write leaves nothing to flush later."""
         try:
-            self.errors_file = open(self.args.errors, "a" if self.args.resume else "w", encoding="utf-8")
+            f: BinaryIO = open(path, mode, buffering=0)  # type: ignore[assignment]
         except OSError as e:
-            raise CLIError(_os_error_text("write", self.args.errors, e)) from None
+            raise CLIError(_os_error_text("write", path, e)) from None
+        return f
+
+    def _open_errors(self, mode: str) -> None:
+        """Open the --errors report, if there is one."""
+        if self.errors_path is not None:
+            self.errors_file = self._open(self.errors_path, mode)
 
     def _close(self) -> None:
         """Close what this run opened (stdout is only flushed); safe on a half-opened run."""
@@ -359,91 +424,83 @@ class _DatasetRun:
 
     # -- resuming ------------------------------------------------------------------------
 
-    def _resume(self) -> None:
-        """Continue from the progress record, or (without one) plan to count OUT's lines."""
-        fout = self.fout
-        assert fout is not None
-        state = read_state(self.state_path)
-        if state is None:
-            self.skip_lines, self.last_out = truncate_partial_line(fout)
-            self.written = self.skip_lines
-            return
-        self._check_state(state, os.fstat(fout.fileno()).st_size)
-        fout.truncate(state["output_bytes"])
-        fout.seek(state["output_bytes"])
-        self.lineno, self.pos = state["lines_read"], state["input_offset"]
-        self.written, self.skipped = state["written"], state["skipped"]
-        self._seek_input()
-
-    def _check_state(self, state: Dict[str, Any], size: int) -> None:
-        """Refuse a progress record made with other options or longer than the output."""
-        if state.get("options") != self.options:
-            was = state.get("options") or {}
-            diff = ", ".join(f"{k}={was.get(k)!r}" for k in sorted(self.options) if was.get(k) != self.options[k])
+    def _resume(self, state: Dict[str, Any]) -> None:
+        """Continue from the progress record, after proving the files still match it."""
+        if "date" in self.options and isinstance(state["options"].get("date"), str):
+            self.date = self.options["date"] = state["options"]["date"]  # the run's date, not today's
+        if state["options"] != self.options:
+            was = state["options"]
+            keys = sorted(set(was) | set(self.options))
+            diff = ", ".join(f"{k}={was.get(k)!r}" for k in keys if was.get(k) != self.options.get(k))
             raise CLIError(
                 f"{self.out_path} was started with other options ({diff}); "
                 "resume with the same options, or start over with --force"
             )
-        if size < state["output_bytes"]:
+        errors = os.path.abspath(self.errors_path) if self.errors_path is not None else None
+        if state["errors"] != errors:
+            was = f"--errors {state['errors']}" if state["errors"] else "no --errors"
+            raise CLIError(f"{self.out_path} was started with {was}; resume with the same, or start over with --force")
+        self.fout = self._open_for_resume(self.out_path, state["output_bytes"])
+        if self.errors_stream:
+            self._open_errors("wb")
+        elif errors is not None:
+            self.errors_file = self._open_for_resume(errors, state["errors_bytes"])
+        self._check_input(state)
+        self.lineno, self.pos = state["lines_read"], state["input_offset"]
+        self.written, self.skipped = state["written"], state["skipped"]
+        self.committed_bytes, self.errors_bytes = state["output_bytes"], state["errors_bytes"]
+        for f, size in ((self.fout, self.committed_bytes), (self.errors_file, self.errors_bytes)):
+            if f is not None and not (f is self.errors_file and self.errors_stream):
+                try:
+                    f.truncate(size)
+                    f.seek(size)
+                except OSError as e:
+                    raise CLIError(_os_error_text("write", str(f.name), e)) from None
+
+    def _open_for_resume(self, path: str, size: int) -> BinaryIO:
+        """Open a file to continue at byte *size*, refusing one shorter than that."""
+        try:
+            have = os.path.getsize(path)
+        except FileNotFoundError:
+            have = 0
+        except OSError as e:
+            raise CLIError(_os_error_text("read", path, e)) from None
+        if have < size:
             raise CLIError(
-                f"{self.out_path} is shorter than {self.state_path} records; "
+                f"{path} is shorter than {self.state_path} records ({have:,} < {size:,} bytes); "
                 "cannot resume safely (start over with --force)"
             )
+        return self._open(path, "r+b" if os.path.exists(path) else "wb")
 
-    def _seek_input(self) -> None:
-        """Move the input to where the recorded run stopped: a seek, or reading up to there."""
+    def _check_input(self, state: Dict[str, Any]) -> None:
+        """Read the input up to the recorded offset and check it is byte for byte what was consumed."""
         fin = self.fin
         assert fin is not None
-        if self.in_path != "-" and fin.seekable():
-            # Jump straight to where the last run stopped, after checking that a line of the
-            # input still starts there.
-            if not _line_starts_at(fin, self.pos):
-                raise CLIError(
-                    f"{self.in_path} changed since {self.out_path} was started "
-                    f"(no line break before byte {self.pos}); cannot resume"
-                )
-            fin.seek(self.pos)
-            return
-        self.pos = 0
-        for _ in range(self.lineno):
-            raw = fin.readline()
-            if not raw:
-                raise CLIError(f"the input has fewer than {self.lineno:,} lines; cannot resume")
-            self.pos += len(raw)
-
-    def _resume_by_counting(self) -> None:
-        """Skip as many conversations as OUT has lines, checking the last one still matches.
-
-        Counting is only right if no input line was skipped and the options are the same, so
-        the last line of OUT must be what the last skipped conversation renders to now.
-        """
-        fin = self.fin
-        assert fin is not None
-        done = 0
-        raw = b""
-        while done < self.skip_lines:
-            raw = fin.readline()
-            if not raw:
-                raise CLIError(
-                    f"cannot resume: {self.out_path} has more lines than {_where(self.in_path)} has conversations; "
-                    "start over with --force"
-                )
-            self.lineno += 1
-            self.pos += len(raw)
-            if raw.strip():
-                done += 1
-        try:
-            tokens, mask = self.single_fn(
-                _line_to_conversation(raw, self.lineno == 1), self.config, train_on=self.args.train_on
-            )
-            same = self.example_line(tokens, mask, self.options["labels"]) == self.last_out
-        except _INPUT_ERRORS:
-            same = False
-        if not same:
+        where, offset = _where(self.in_path), state["input_offset"]
+        left, lines, last = offset, 0, b""
+        while left:
+            chunk = fin.read(min(left, 1 << 20))
+            if not chunk:
+                raise CLIError(f"{where} is shorter than {offset:,} bytes, where {self.out_path} got to; cannot resume")
+            self.digest.update(chunk)
+            lines += chunk.count(b"\n")
+            left -= len(chunk)
+            last = chunk[-1:]
+        if self.digest.hexdigest() != state["input_sha256"]:
             raise CLIError(
-                f"cannot resume: the last line of {self.out_path} is not what input line {self.lineno:,} renders to "
-                "(were lines skipped, or the options changed?); start over with --force"
+                f"{where} changed since {self.out_path} was started (its first {offset:,} bytes differ); cannot resume"
             )
+        if last not in (b"", b"\n"):
+            # The run stopped at the end of an unterminated last line: text added to that line
+            # since would change a line already converted.
+            if fin.read(1):
+                raise CLIError(
+                    f"{where} changed since {self.out_path} was started (no line break before byte {offset}); "
+                    "cannot resume"
+                )
+            lines += 1
+        if lines != state["lines_read"]:
+            raise CLIError(f"{self.state_path} is damaged (its line count does not match the input); cannot resume")
 
     # -- converting ----------------------------------------------------------------------
 
@@ -460,6 +517,7 @@ class _DatasetRun:
             except _Stop as stop:
                 self._commit()
                 progress.clear()
+                self._report_stop(stop)
                 raise CLIError(self._stop_message(stop)) from None
             except KeyboardInterrupt as e:
                 try:
@@ -487,9 +545,10 @@ class _DatasetRun:
         first_line = self.lineno == 0
         fin = self.fin
         assert fin is not None
+        batch_lines = self.args.batch_size
         while True:
             batch: List[Tuple[int, int, bytes]] = []
-            while len(batch) < self.batch_lines:
+            while len(batch) < batch_lines:
                 raw = fin.readline()
                 if not raw:
                     break
@@ -504,40 +563,39 @@ class _DatasetRun:
 
     def _convert_batch(self, batch: List[Tuple[int, int, bytes]], first_line: bool) -> None:
         """Render a batch of (lineno, end offset, raw line) into ``pending``, in input order."""
-        parsed: List[Tuple[int, int, Any]] = []  # (lineno, end, Conversation | error text | None)
+        parsed: List[Tuple[int, int, bytes, Any]] = []  # (..., Conversation | error text | None)
         for ln, end, raw in batch:
             if not raw.strip():
-                parsed.append((ln, end, None))
+                parsed.append((ln, end, raw, None))
                 continue
             try:
-                opts = self.options
                 c = _line_to_conversation(
-                    raw, first_line and ln == 1, opts.get("format", "harmony"), opts.get("template", "gpt-oss"), self.date
+                    raw, first_line and ln == 1, self.args.format, self.args.template, self.date
                 )
-                parsed.append((ln, end, c))
+                parsed.append((ln, end, raw, c))
             except ValueError as e:
-                parsed.append((ln, end, str(e)))
-        it = self._render_many([c for _, _, c in parsed if isinstance(c, Conversation)])
-        train_on = self.args.train_on
-        for ln, end, c in parsed:
+                parsed.append((ln, end, raw, str(e)))
+        it = self._render_many([c for _, _, _, c in parsed if isinstance(c, Conversation)])
+        train_on, labels = self.args.train_on, self.args.labels
+        for ln, end, raw, c in parsed:
             if c is None:
-                self.pending.append((ln, end, None, False))
+                self.pending.append(_Pending(ln, end, raw, None, None))
             elif isinstance(c, str):
-                self._fail(ln, end, c)
+                self._fail(ln, end, raw, c)
             elif isinstance(c, ChatRow):
                 try:
                     tokens, mask = chat_row_example(self.encoding, c, train_on)
                 except _INPUT_ERRORS as e:
-                    self._fail(ln, end, f"cannot render: {_error_text(e)}")
+                    self._fail(ln, end, raw, f"cannot render: {_error_text(e)}")
                     continue
-                self.pending.append((ln, end, self.example_line(tokens, mask, self.options["labels"]), False))
+                self.pending.append(_Pending(ln, end, raw, _example_line(tokens, mask, labels), None))
             else:
                 try:
                     tokens, mask = next(it) if it is not None else self.single_fn(c, self.config, train_on=train_on)
                 except _INPUT_ERRORS as e:
-                    self._fail(ln, end, f"cannot render: {_error_text(e)}")
+                    self._fail(ln, end, raw, f"cannot render: {_error_text(e)}")
                     continue
-                self.pending.append((ln, end, self.example_line(tokens, mask, self.options["labels"]), False))
+                self.pending.append(_Pending(ln, end, raw, _example_line(tokens, mask, labels), None))
 
     def _render_many(self, convs: List[Conversation]) -> Optional[Iterator[Any]]:
         """The (tokens, mask) of all *convs* at once, or None to render them one by one."""
@@ -547,15 +605,13 @@ class _DatasetRun:
             results = self.batch_fn(convs, self.config, train_on=self.args.train_on, num_threads=self.args.threads)
         except _INPUT_ERRORS:
             return None  # some conversation is bad: render one by one to find it
-        return iter(results)
+        return cast(Iterator[Any], iter(results))
 
-    def _fail(self, n: int, end: int, reason: str) -> None:
+    def _fail(self, n: int, end: int, raw: bytes, reason: str) -> None:
         """Report bad line *n*: stop the run, or record it as skipped and say so."""
-        if self.errors_file is not None:
-            self.errors_file.write(f"line {n}: {reason}\n")
         if self.args.on_error == "stop":
             raise _Stop(n, reason)
-        self.pending.append((n, end, None, True))
+        self.pending.append(_Pending(n, end, raw, None, reason))
         if self.errors_file is None and not self.args.quiet:
             assert self.progress is not None
             self.progress.clear()
@@ -563,46 +619,88 @@ class _DatasetRun:
             sys.stderr.flush()
 
     def _commit(self) -> None:
-        """Write the pending lines, then record the new position in the progress file."""
-        # Safe to call again after an interrupt anywhere inside it: the output is cut back
-        # to the last recorded size before writing, and the record is replaced atomically.
-        pending, fout = self.pending, self.fout
-        assert fout is not None
+        """Write the pending lines and their report, sync both, then record the new position."""
+        # Safe to call again after an interrupt anywhere inside it: both files are cut back to
+        # their recorded sizes before writing, the record is replaced atomically, and the
+        # counters change only once all of it is done.
+        pending = self.pending
         if not pending:
             return
+        out = b"".join([x.out for x in pending if x.out is not None])
+        report = "".join([f"line {x.lineno}: {x.error}\n" for x in pending if x.error is not None]).encode("utf-8")
+        digest = self.digest.copy()
+        for x in pending:
+            digest.update(x.raw)
+        new_lineno, new_pos = pending[-1].lineno, pending[-1].end
+        new_written = self.written + sum(1 for x in pending if x.out is not None)
+        new_skipped = self.skipped + sum(1 for x in pending if x.error is not None)
+        new_bytes = self._append(self.fout, self.out_path, self.committed_bytes, out, self.stream)
+        new_errors = self._append(self.errors_file, self.errors_path, self.errors_bytes, report, self.errors_stream)
         if not self.stream:
-            fout.seek(self.committed_bytes)
-            fout.truncate()
-        out = [x[2] for x in pending if x[2] is not None]
-        fout.write(b"".join(out))  # type: ignore[arg-type]
-        fout.flush()
-        if self.errors_file is not None:
-            self.errors_file.flush()
-        new_lineno, new_pos = pending[-1][0], pending[-1][1]
-        new_written = self.written + len(out)
-        new_skipped = self.skipped + sum(1 for x in pending if x[3])
-        new_bytes = fout.tell() if not self.stream else 0
-        if not self.stream:
-            self.write_state(self.state_path, self._state(new_lineno, new_pos, new_bytes, new_written, new_skipped))
+            self._write_state(self._state(new_lineno, new_pos, new_bytes, new_errors, new_written, new_skipped, digest))
         pending.clear()
-        self.committed_bytes, self.lineno, self.pos, self.written, self.skipped = (
-            new_bytes, new_lineno, new_pos, new_written, new_skipped
+        self.lineno, self.pos, self.written, self.skipped, self.digest = (
+            new_lineno, new_pos, new_written, new_skipped, digest
         )
+        self.committed_bytes, self.errors_bytes = new_bytes, new_errors
 
-    def _state(self, lines_read: int, input_offset: int, output_bytes: int, written: int, skipped: int) -> Dict[str, Any]:
+    def _append(self, f: Optional[BinaryIO], path: Optional[str], at: int, data: bytes, stream: bool) -> int:
+        """Write *data* at byte *at* of a resumable file and sync it (a *stream*: just write it)."""
+        if f is None:
+            return 0
+        try:
+            if stream or self.stream:
+                _write_all(f, data)
+                f.flush()
+                return 0
+            f.seek(at)
+            f.truncate()
+            _write_all(f, data)
+            os.fsync(f.fileno())
+        except OSError as e:
+            raise CLIError(_os_error_text("write", path or "", e)) from None
+        return at + len(data)
+
+    def _write_state(self, state: Dict[str, Any]) -> None:
+        """Write the progress record; a failure is one line, and the last record still holds."""
+        try:
+            write_state(self.state_path, state)
+        except OSError as e:
+            raise CLIError(_os_error_text("write", e.filename or self.state_path, e)) from None
+
+    def _state(
+        self, lines_read: int, input_offset: int, output_bytes: int, errors_bytes: int, written: int, skipped: int,
+        digest: Any,
+    ) -> Dict[str, Any]:
         """The progress record for the given counters."""
         return {
             "version": _STATE_VERSION,
             "options": self.options,
+            "options_sha256": _digest_of(self.options),
             "input": os.path.abspath(self.in_path) if self.in_path != "-" else "-",
+            "input_sha256": digest.hexdigest(),
+            "errors": os.path.abspath(self.errors_path) if self.errors_path is not None else None,
             "lines_read": lines_read,
             "input_offset": input_offset,
             "output_bytes": output_bytes,
+            "errors_bytes": errors_bytes,
             "written": written,
             "skipped": skipped,
         }
 
     # -- reporting -----------------------------------------------------------------------
+
+    def _report_stop(self, stop: _Stop) -> None:
+        """Add the line that stopped the run to the report, after the recorded end.
+
+        A --resume cuts it off again: the line may have been fixed by then.
+        """
+        if self.errors_file is None:
+            return
+        try:
+            _write_all(self.errors_file, f"line {stop.lineno}: {stop.reason}\n".encode("utf-8"))
+        except OSError as e:
+            raise CLIError(_os_error_text("write", self.errors_path or "", e)) from None
 
     def _stop_message(self, stop: _Stop) -> str:
         """The error for a bad line under --on-error stop (with how to go on, if resumable)."""

@@ -424,11 +424,13 @@ are ignored. Each output line is {"input_ids": [...], "mask": [...]} where mask 
 tokens to train on, or with --labels {"input_ids": [...], "labels": [...]} with -100 for
 masked-out tokens (what Hugging Face trainers expect). Line numbers start at 1.
 
-Output is flushed in batches; OUT.progress records how far the run got. After a crash,
-Ctrl-C or --on-error stop, re-run the same command with --resume: it drops any
-incomplete last line of OUT and continues after the last line written. A finished run
-removes OUT.progress (then --resume counts the lines in OUT and checks the last one).
-SIGTERM is handled like Ctrl-C.
+Output is written in batches; after each one OUT and the --errors report are synced to
+disk and OUT.progress records how far the run got (input offset and digest, output and
+report sizes, the options). After a crash, Ctrl-C, SIGTERM or --on-error stop, re-run the
+same command with --resume: it checks the input and the options still match, cuts OUT and
+the report back to the last record and continues there; what it cannot verify it refuses.
+OUT.progress is kept after a finished run, so --resume there is exact too (it only adds
+lines appended to the input since). Input and output files must all be different files.
 
 Examples:
   openai-harmony dataset train.jsonl train.tok.jsonl
@@ -602,6 +604,11 @@ def _add_dataset(sub: Any) -> None:
     p.add_argument(
         "--threads", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
         help="rendering threads (default: number of CPUs)",
+    )
+    p.add_argument(
+        "--batch-size", type=_positive_int, default=_cli_dataset.BATCH_LINES, metavar="N",
+        help="input lines per batch; each batch is written, synced to disk and recorded in OUT.progress "
+        f"before the next (default: {_cli_dataset.BATCH_LINES})",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar (shown only on a terminal anyway)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")

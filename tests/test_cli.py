@@ -458,29 +458,29 @@ def _expected(data: bytes, train_on: str = "all", drop: bool = True, labels: boo
     return "".join(out).encode()
 
 
-@pytest.fixture
-def small_batches(monkeypatch):
-    monkeypatch.setattr(cli_dataset, "BATCH_LINES", 4)
+B4 = ("--batch-size", "4")  # small batches, so that every test crosses batch boundaries
 
 
 @pytest.mark.parametrize("train_on", ["all", "last"])
 @pytest.mark.parametrize("flags", [(), ("--labels",), ("--no-drop-analysis", "--threads", "1")])
-def test_dataset_matches_library(tmp_path, capsys, small_batches, train_on, flags):
+def test_dataset_matches_library(tmp_path, capsys, train_on, flags):
     data = _dataset_lines(10)
     src = _file(tmp_path, "in.jsonl", data)
     dst = str(tmp_path / "out.jsonl")
-    code, out, err = _run(capsys, "dataset", src, dst, "--train-on", train_on, *flags)
+    code, out, err = _run(capsys, "dataset", *B4, src, dst, "--train-on", train_on, *flags)
     assert (code, out) == (0, "")
     assert err.startswith(f"openai-harmony: 10 examples in {dst} (10 lines read) in ")
     expected = _expected(data, train_on, "--no-drop-analysis" not in flags, "--labels" in flags)
     assert (tmp_path / "out.jsonl").read_bytes() == expected
-    assert not os.path.exists(dst + ".progress")
+    # The record of the finished run stays, for an exact --resume later.
+    state = json.loads((tmp_path / "out.jsonl.progress").read_bytes())
+    assert (state["lines_read"], state["input_offset"], state["output_bytes"]) == (10, len(data), len(expected))
 
 
-def test_dataset_stdin_stdout_blank_lines_crlf(capsys, monkeypatch, small_batches):
+def test_dataset_stdin_stdout_blank_lines_crlf(capsys, monkeypatch):
     data = _dataset_lines(5).replace(b"\n", b"\r\n") + b"\n  \n"
     _stdin(monkeypatch, b"\xef\xbb\xbf" + data)
-    code, out, err = _run(capsys, "dataset", "-", "-", "-q")
+    code, out, err = _run(capsys, "dataset", *B4, "-", "-", "-q")
     assert (code, err) == (0, "")
     assert out.encode() == _expected(data)
 
@@ -493,11 +493,11 @@ BAD = {
 }
 
 
-def test_dataset_skip(tmp_path, capsys, small_batches):
+def test_dataset_skip(tmp_path, capsys):
     data = _dataset_lines(10, BAD)
     src = _file(tmp_path, "in.jsonl", data)
     dst = str(tmp_path / "out.jsonl")
-    code, _, err = _run(capsys, "dataset", src, dst, "--on-error", "skip")
+    code, _, err = _run(capsys, "dataset", *B4, src, dst, "--on-error", "skip")
     lines = err.splitlines()
     assert code == 0
     assert lines[:2] == [
@@ -509,7 +509,7 @@ def test_dataset_skip(tmp_path, capsys, small_batches):
     assert len(lines) == 4
     assert (tmp_path / "out.jsonl").read_bytes() == _expected(data)
     # The same with a report file: stderr has only the summary.
-    code, _, err = _run(capsys, "dataset", src, dst, "--on-error", "skip", "--force", "--errors", str(tmp_path / "e.txt"))
+    code, _, err = _run(capsys, "dataset", *B4, src, dst, "--on-error", "skip", "--force", "--errors", str(tmp_path / "e.txt"))
     assert code == 0
     assert err.startswith(f"openai-harmony: 6 examples in {dst} (10 lines read, 3 skipped: see {tmp_path / 'e.txt'}) in ")
     assert err.count("\n") == 1
@@ -518,120 +518,165 @@ def test_dataset_skip(tmp_path, capsys, small_batches):
     assert report[1] == "line 6: invalid JSON at column 15: Expecting value"
 
 
-def test_dataset_stop_then_resume(tmp_path, capsys, small_batches):
+def test_dataset_stop_then_resume(tmp_path, capsys):
     data = _dataset_lines(10, BAD)
     src = _file(tmp_path, "in.jsonl", data)
     dst = str(tmp_path / "out.jsonl")
-    code, _, err = _run(capsys, "dataset", src, dst, "--errors", str(tmp_path / "e.txt"))
+    report = tmp_path / "e.txt"
+    code, _, err = _run(capsys, "dataset", *B4, src, dst, "--errors", str(report))
     assert code == 1
     assert err == (
         "openai-harmony: error: line 3: message 1: Unknown role: 'bob' (2 examples written; "
         "fix the line and re-run with --resume, or pass --on-error skip)\n"
     )
-    assert (tmp_path / "e.txt").read_text() == "line 3: message 1: Unknown role: 'bob'\n"
+    assert report.read_text() == "line 3: message 1: Unknown role: 'bob'\n"
     assert (tmp_path / "out.jsonl").read_bytes() == _expected(b"\n".join(data.splitlines()[:2]))
     # Without --resume or --force the output is not touched.
-    assert _run(capsys, "dataset", src, dst) == (
+    assert _run(capsys, "dataset", *B4, src, dst) == (
         1,
         "",
         f"openai-harmony: error: {dst} already exists; pass --resume to continue it or --force to overwrite it\n",
     )
-    # Fix line 3 and resume: the run stops at line 6 next.
+    # The report must be resumed with it.
+    assert _run(capsys, "dataset", *B4, src, dst, "--resume") == (
+        1,
+        "",
+        f"openai-harmony: error: {dst} was started with --errors {report}; resume with the same, "
+        "or start over with --force\n",
+    )
+    # Fix line 3 and resume: the run stops at line 6 next, and line 3 is no longer reported.
     lines = data.split(b"\n")
     lines[2] = json.dumps([{"role": "user", "content": "fixed"}]).encode()
     data = b"\n".join(lines)
     src = _file(tmp_path, "in.jsonl", data)
-    code, _, err = _run(capsys, "dataset", src, dst, "--resume")
+    code, _, err = _run(capsys, "dataset", *B4, src, dst, "--resume", "--errors", str(report))
     assert code == 1 and err.startswith("openai-harmony: error: line 6: invalid JSON at column 15: Expecting value (5 examples")
-    code, _, err = _run(capsys, "dataset", src, dst, "--resume", "--on-error", "skip")
+    assert report.read_text() == "line 6: invalid JSON at column 15: Expecting value\n"
+    code, _, err = _run(capsys, "dataset", *B4, src, dst, "--resume", "--on-error", "skip", "--errors", str(report))
     assert code == 0
-    assert err.splitlines()[-1].startswith(f"openai-harmony: 7 examples in {dst} (10 lines read, 2 skipped)")
+    assert err.splitlines()[-1].startswith(f"openai-harmony: 7 examples in {dst} (10 lines read, 2 skipped: see {report})")
     assert (tmp_path / "out.jsonl").read_bytes() == _expected(data)
+    assert report.read_text() == (
+        "line 6: invalid JSON at column 15: Expecting value\nline 9: cannot render: Tools should have a name!\n"
+    )
 
 
-def test_dataset_resume_after_crash(tmp_path, capsys, small_batches):
+def test_dataset_resume_after_crash(tmp_path, capsys):
     data = _dataset_lines(10)
     expected = _expected(data)
     src = _file(tmp_path, "in.jsonl", data)
     dst = tmp_path / "out.jsonl"
-    # A run that got through 6 lines, then died while writing the next batch.
+    # A run that got through 6 lines (here: the first 6 lines were all there was), then died
+    # while writing the next batch, leaving a torn line.
     _file(tmp_path, "in6.jsonl", b"".join(data.splitlines(True)[:6]))
-    assert _run(capsys, "dataset", str(tmp_path / "in6.jsonl"), str(dst), "-q")[0] == 0
-    state = {
-        "version": 1,
-        "options": {"train_on": "all", "auto_drop_analysis": True, "labels": False},
-        "input": src,
-        "lines_read": 6,
-        "input_offset": len(b"".join(data.splitlines(True)[:6])),
-        "output_bytes": dst.stat().st_size,
-        "written": 6,
-        "skipped": 0,
-    }
-    (tmp_path / "out.jsonl.progress").write_text(json.dumps(state))
+    assert _run(capsys, "dataset", *B4, str(tmp_path / "in6.jsonl"), str(dst), "-q")[0] == 0
     with open(dst, "ab") as f:
-        f.write(expected.splitlines(True)[6][:25])  # a torn line
-    code, _, err = _run(capsys, "dataset", src, str(dst), "--resume")
+        f.write(expected.splitlines(True)[6][:25])
+    code, _, err = _run(capsys, "dataset", *B4, src, str(dst), "--resume")
     assert code == 0 and err.startswith(f"openai-harmony: 10 examples in {dst} (10 lines read)")
     assert dst.read_bytes() == expected
-    assert not (tmp_path / "out.jsonl.progress").exists()
 
 
-def test_dataset_resume_by_counting(tmp_path, capsys, small_batches):
+def test_dataset_resume_a_finished_run(tmp_path, capsys):
+    # Skipped bad lines and repeated conversations: counting output lines cannot tell where
+    # the input was (it used to add the last line again: 2 -> 3 lines, exit 0).
+    a = json.dumps([{"role": "user", "content": "A"}])
+    data = f"not json\n{a}\n{a}\n".encode()
+    src = _file(tmp_path, "in.jsonl", data)
+    dst = tmp_path / "out.jsonl"
+    assert _run(capsys, "dataset", *B4, src, str(dst), "--on-error", "skip", "-q") == (0, "", "")
+    assert dst.read_bytes() == _expected(data) and len(_expected(data).splitlines()) == 2
+    code, _, err = _run(capsys, "dataset", *B4, src, str(dst), "--on-error", "skip", "--resume")
+    assert code == 0 and err.startswith(f"openai-harmony: 2 examples in {dst} (3 lines read, 1 skipped) in ")
+    assert dst.read_bytes() == _expected(data)
+    # Lines appended to the input since are added, exactly once.
+    data += a.encode() + b"\n"
+    _file(tmp_path, "in.jsonl", data)
+    assert _run(capsys, "dataset", *B4, src, str(dst), "--on-error", "skip", "--resume", "-q") == (0, "", "")
+    assert dst.read_bytes() == _expected(data) and len(_expected(data).splitlines()) == 3
+
+
+def test_dataset_resume_refuses_what_it_cannot_prove(tmp_path, capsys):
     data = _dataset_lines(10)
     expected = _expected(data)
     src = _file(tmp_path, "in.jsonl", data)
     dst = tmp_path / "out.jsonl"
-    # No progress file (e.g. made by another tool): count the complete lines, drop a torn one.
-    dst.write_bytes(b"".join(expected.splitlines(True)[:4]) + expected.splitlines(True)[4][:30])
-    code, _, err = _run(capsys, "dataset", src, str(dst), "--resume")
-    assert code == 0
-    assert err.splitlines()[0] == f"openai-harmony: no {dst}.progress: resuming after the 4 complete lines of {dst}"
-    assert dst.read_bytes() == expected
-    # A finished run: nothing to add.
-    assert _run(capsys, "dataset", src, str(dst), "--resume", "-q") == (0, "", "")
-    assert dst.read_bytes() == expected
-    # Counting cannot be right if the output does not match the input (other options here).
-    code, _, err = _run(capsys, "dataset", src, str(dst), "--resume", "--labels")
-    assert code == 1
-    assert err == (
-        f"openai-harmony: error: cannot resume: the last line of {dst} is not what input line 10 renders to "
-        "(were lines skipped, or the options changed?); start over with --force\n"
-    )
-    # ... and it leaves nothing that would let the next --resume skip this check.
-    assert not (tmp_path / "out.jsonl.progress").exists() and dst.read_bytes() == expected
-
-
-def test_dataset_resume_longer_output(tmp_path, capsys, small_batches):
-    data = _dataset_lines(3)
-    src = _file(tmp_path, "in.jsonl", data)
-    dst = tmp_path / "out.jsonl"
-    dst.write_bytes(_expected(data) * 2)
-    assert _run(capsys, "dataset", src, str(dst), "--resume") == (
+    state_path = tmp_path / "out.jsonl.progress"
+    # No progress record beside a non-empty output (made by another tool, or by hand).
+    dst.write_bytes(b"".join(expected.splitlines(True)[:4]))
+    refused = (
         1,
         "",
-        f"openai-harmony: error: cannot resume: {dst} has more lines than {src} has conversations; "
+        f"openai-harmony: error: cannot resume: there is no {state_path} to show how far {dst} got; "
         "start over with --force\n",
     )
-    assert not (tmp_path / "out.jsonl.progress").exists()
+    assert _run(capsys, "dataset", *B4, src, str(dst), "--resume") == refused
+    assert dst.read_bytes() == b"".join(expected.splitlines(True)[:4]) and not state_path.exists()
+    # An empty output without a record: nothing to lose, start from the beginning.
+    dst.write_bytes(b"")
+    assert _run(capsys, "dataset", *B4, src, str(dst), "--resume", "-q") == (0, "", "")
+    assert dst.read_bytes() == expected
+    state = json.loads(state_path.read_bytes())
+    # The input changed inside the part already converted (same length, other bytes).
+    _file(tmp_path, "in.jsonl", data.replace(b"What is 3 + 3", b"What is 3 - 3"))
+    assert _run(capsys, "dataset", *B4, src, str(dst), "--resume") == (
+        1,
+        "",
+        f"openai-harmony: error: {src} changed since {dst} was started (its first {len(data):,} bytes differ); "
+        "cannot resume\n",
+    )
+    # ... or is shorter than what was converted.
+    _file(tmp_path, "in.jsonl", data[:-10])
+    assert _run(capsys, "dataset", *B4, src, str(dst), "--resume") == (
+        1,
+        "",
+        f"openai-harmony: error: {src} is shorter than {len(data):,} bytes, where {dst} got to; cannot resume\n",
+    )
+    _file(tmp_path, "in.jsonl", data)
+    # The output is shorter than recorded.
+    dst.write_bytes(expected[:-1])
+    assert _run(capsys, "dataset", *B4, src, str(dst), "--resume") == (
+        1,
+        "",
+        f"openai-harmony: error: {dst} is shorter than {state_path} records ({len(expected) - 1:,} < "
+        f"{len(expected):,} bytes); cannot resume safely (start over with --force)\n",
+    )
+    dst.write_bytes(expected)
+    # A damaged record, or one whose options do not match their digest.
+    damaged = (
+        1,
+        "",
+        f"openai-harmony: error: {state_path} is damaged or from another version; cannot resume "
+        "(start over with --force)\n",
+    )
+    for bad in (
+        b"{",
+        json.dumps(dict(state, version=1)).encode(),
+        json.dumps(dict(state, output_bytes=-1)).encode(),
+        json.dumps(dict(state, options=dict(state["options"], train_on="last"))).encode(),
+    ):
+        state_path.write_bytes(bad)
+        assert _run(capsys, "dataset", *B4, src, str(dst), "--resume") == damaged
+    assert dst.read_bytes() == expected
 
 
 def test_dataset_to_a_device(tmp_path, capsys):
     src = _file(tmp_path, "in.jsonl", _dataset_lines(3))
-    code, _, err = _run(capsys, "dataset", src, os.devnull)
+    code, _, err = _run(capsys, "dataset", *B4, src, os.devnull)
     assert code == 0 and err.startswith(f"openai-harmony: 3 examples in {os.devnull} (3 lines read)")
     assert not os.path.exists(os.devnull + ".progress")
-    assert _run(capsys, "dataset", src, os.devnull, "--resume") == (
+    assert _run(capsys, "dataset", *B4, src, os.devnull, "--resume") == (
         1,
         "",
         f"openai-harmony: error: --resume needs a regular output file; {os.devnull} is not one\n",
     )
 
 
-def test_dataset_resume_checks_options(tmp_path, capsys, small_batches):
+def test_dataset_resume_checks_options(tmp_path, capsys):
     src = _file(tmp_path, "in.jsonl", _dataset_lines(10, {5: "nope"}))
     dst = str(tmp_path / "out.jsonl")
-    assert _run(capsys, "dataset", src, dst, "--train-on", "last")[0] == 1
-    assert _run(capsys, "dataset", src, dst, "--resume") == (
+    assert _run(capsys, "dataset", *B4, src, dst, "--train-on", "last")[0] == 1
+    assert _run(capsys, "dataset", *B4, src, dst, "--resume") == (
         1,
         "",
         f"openai-harmony: error: {dst} was started with other options (train_on='last'); "
@@ -639,129 +684,102 @@ def test_dataset_resume_checks_options(tmp_path, capsys, small_batches):
     )
 
 
-def test_dataset_sigterm_is_an_interrupt(tmp_path, capsys, monkeypatch, small_batches):
-    data = _dataset_lines(6)
-    src = _file(tmp_path, "in.jsonl", data)
-    dst = tmp_path / "out.jsonl"
-    real = cli_dataset._example_line
-    calls = {"n": 0}
-
-    def flaky(*a):
-        calls["n"] += 1
-        if calls["n"] == 5:
-            cli_dataset.on_sigterm(15, None)  # what the handler does when the signal arrives
-        return real(*a)
-
-    monkeypatch.setattr(cli_dataset, "_example_line", flaky)
-    assert _run(capsys, "dataset", src, str(dst)) == (
-        143,
-        "",
-        f"openai-harmony: terminated after line 4: 4 examples in {dst}; re-run the same command with --resume to continue\n",
+def _spawn_dataset(*args: str) -> subprocess.Popen:
+    """``dataset - ARGS...`` as a process reading a pipe, so a test controls how far it can get."""
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.Popen(
+        [sys.executable, "-m", "openai_harmony", "dataset", "-", *args],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
     )
-    assert dst.read_bytes() == b"".join(_expected(data).splitlines(True)[:4])
 
 
-@pytest.mark.parametrize("where", ["render", "write"])
-def test_dataset_keyboard_interrupt(tmp_path, capsys, monkeypatch, small_batches, where):
+def _wait_for_record(state_path, lines: int) -> None:
+    """Wait until the progress record at *state_path* says *lines* input lines were committed."""
+    import time
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if json.loads(state_path.read_bytes())["lines_read"] == lines:
+                return
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.02)
+    raise AssertionError(f"no record of {lines} lines in {state_path}")
+
+
+@pytest.mark.parametrize("signame, code, what", [("SIGTERM", 143, "terminated"), ("SIGINT", 130, "interrupted")])
+def test_dataset_signal_keeps_what_was_read(tmp_path, signame, code, what):
+    # Six lines in batches of 4: the first batch is recorded, the process waits for the rest of
+    # the second when the signal comes; --resume (the whole input again) completes the output.
+    import signal
+
     data = _dataset_lines(12)
-    expected = _expected(data)
-    src = _file(tmp_path, "in.jsonl", data)
+    lines = data.splitlines(True)
     dst = tmp_path / "out.jsonl"
-    calls = {"n": 0}
-    if where == "render":
-        # Ctrl-C while building the 7th example (in the second batch).
-        real = cli_dataset._example_line
-
-        def flaky(*a):
-            calls["n"] += 1
-            if calls["n"] == 7:
-                raise KeyboardInterrupt
-            return real(*a)
-
-        monkeypatch.setattr(cli_dataset, "_example_line", flaky)
-        done = 6
-    else:
-        # Ctrl-C while the second batch is being recorded (after its lines hit the file).
-        real = cli_dataset.write_state
-
-        def flaky(*a):
-            calls["n"] += 1
-            if calls["n"] == 2:
-                raise KeyboardInterrupt
-            return real(*a)
-
-        monkeypatch.setattr(cli_dataset, "write_state", flaky)
-        done = 8
-    code, _, err = _run(capsys, "dataset", src, str(dst))
-    assert code == 130
-    assert err == (
-        f"openai-harmony: interrupted after line {done}: {done} examples in {dst}; "
-        "re-run the same command with --resume to continue\n"
+    proc = _spawn_dataset(str(dst), *B4)
+    proc.stdin.write(b"".join(lines[:6]))
+    proc.stdin.flush()
+    _wait_for_record(tmp_path / "out.jsonl.progress", 4)
+    proc.send_signal(getattr(signal, signame))
+    _, err = proc.communicate(timeout=120)
+    assert (proc.returncode, err.decode()) == (
+        code,
+        f"openai-harmony: {what} after line 4: 4 examples in {dst}; re-run the same command with --resume to continue\n",
     )
-    assert dst.read_bytes() == b"".join(expected.splitlines(True)[:done])
-    monkeypatch.undo()
-    monkeypatch.setattr(cli_dataset, "BATCH_LINES", 4)
-    assert _run(capsys, "dataset", src, str(dst), "--resume", "-q") == (0, "", "")
-    assert dst.read_bytes() == expected
+    assert dst.read_bytes() == _expected(b"".join(lines[:4]))
+    proc = _module("dataset", "-", str(dst), "--resume", "-q", *B4, stdin=data)
+    assert (proc.returncode, proc.stderr) == (0, b"")
+    assert dst.read_bytes() == _expected(data)
 
 
-def test_dataset_resume_when_the_last_line_has_no_line_break(tmp_path, capsys, monkeypatch):
-    # Interrupted just after the whole input was recorded, where the input's last line has no
-    # line break: the recorded position is the end of the input, and --resume must accept it
-    # (it used to report the input as changed, leaving only --force).
+def test_dataset_resume_when_the_last_line_has_no_line_break(tmp_path, capsys):
+    # The record of a run that read all of an input whose last line has no line break points
+    # at the end of the input, and --resume must accept it.
     data = _dataset_lines(3).rstrip(b"\n")
     src = _file(tmp_path, "in.jsonl", data)
     dst = tmp_path / "out.jsonl"
-    real = cli_dataset.write_state
-
-    def interrupted(*a):
-        real(*a)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(cli_dataset, "write_state", interrupted)
-    assert _run(capsys, "dataset", src, str(dst))[0] == 130
-    monkeypatch.undo()
-    assert (tmp_path / "out.jsonl.progress").exists() and dst.read_bytes() == _expected(data)
-    # Text added to that last line since is still a change.
+    assert _run(capsys, "dataset", *B4, src, str(dst), "-q") == (0, "", "")
+    assert dst.read_bytes() == _expected(data)
+    # Text added to that last line since is a change to a line already converted.
     _file(tmp_path, "in.jsonl", data + b" ")
-    assert _run(capsys, "dataset", src, str(dst), "--resume") == (
+    assert _run(capsys, "dataset", *B4, src, str(dst), "--resume") == (
         1,
         "",
         f"openai-harmony: error: {src} changed since {dst} was started (no line break before byte {len(data)}); "
         "cannot resume\n",
     )
     _file(tmp_path, "in.jsonl", data)
-    assert _run(capsys, "dataset", src, str(dst), "--resume", "-q") == (0, "", "")
+    assert _run(capsys, "dataset", *B4, src, str(dst), "--resume", "-q") == (0, "", "")
     assert dst.read_bytes() == _expected(data)
-    assert not (tmp_path / "out.jsonl.progress").exists()
 
 
-def test_dataset_progress_on_terminal(tmp_path, capsys, monkeypatch, small_batches):
+def test_dataset_progress_on_terminal(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     src = _file(tmp_path, "in.jsonl", _dataset_lines(10))
     dst = str(tmp_path / "out.jsonl")
-    code, _, err = _run(capsys, "dataset", src, dst)
+    code, _, err = _run(capsys, "dataset", *B4, src, dst)
     assert code == 0
     assert err.startswith("\r[#########...............]  39.9%  4 lines  ") and " lines/s  ETA 0:00:00\x1b[K\r" in err
     bar, summary = err.rsplit("\r\x1b[K", 1)
     assert summary.startswith(f"openai-harmony: 10 examples in {dst}")
-    assert _run(capsys, "dataset", src, dst, "--force", "--no-progress")[2].startswith("openai-harmony: 10 examples")
+    assert _run(capsys, "dataset", *B4, src, dst, "--force", "--no-progress")[2].startswith("openai-harmony: 10 examples")
 
 
 def test_dataset_file_errors(tmp_path, capsys):
     dst = str(tmp_path / "out.jsonl")
-    assert _run(capsys, "dataset", str(tmp_path / "nope.jsonl"), dst) == (
+    assert _run(capsys, "dataset", *B4, str(tmp_path / "nope.jsonl"), dst) == (
         1,
         "",
         f"openai-harmony: error: cannot read {tmp_path / 'nope.jsonl'}: No such file or directory\n",
     )
     src = _file(tmp_path, "in.jsonl", _dataset_lines(2))
-    assert _run(capsys, "dataset", src, src, "--force") == (
+    assert _run(capsys, "dataset", *B4, src, src, "--force") == (
         1,
         "",
         "openai-harmony: error: the input and the output are the same file\n",
     )
-    assert _run(capsys, "dataset", src, str(tmp_path / "no" / "out.jsonl")) == (
+    assert _run(capsys, "dataset", *B4, src, str(tmp_path / "no" / "out.jsonl")) == (
         1,
         "",
         f"openai-harmony: error: cannot write {tmp_path / 'no' / 'out.jsonl'}: No such file or directory\n",
