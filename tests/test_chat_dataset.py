@@ -98,19 +98,31 @@ def test_line_reader_keeps_harmony_default():
 
 def test_resume_refuses_another_format(tmp_path, capsys):
     src = tmp_path / "in.jsonl"
-    src.write_text(json.dumps(THINKING) + "\n" + json.dumps(THINKING) + "\n", encoding="utf-8")
+    line = json.dumps(THINKING) + "\n"
+    src.write_text(line, encoding="utf-8")
     dst = tmp_path / "out.jsonl"
     assert main(["dataset", str(src), str(dst), "-q", "--format", "chat"]) == 0
-    first = dst.read_bytes().splitlines(True)[0]
-    dst.write_bytes(first)
-    state = {"version": 1, "options": {"train_on": "all", "auto_drop_analysis": True, "labels": False,
-                                       "format": "chat", "template": "gpt-oss"},
-             "input": str(src), "lines_read": 1, "input_offset": len(json.dumps(THINKING)) + 1,
-             "output_bytes": len(first), "written": 1, "skipped": 0}
-    (tmp_path / "out.jsonl.progress").write_text(json.dumps(state))
+    src.write_text(line * 2, encoding="utf-8")  # more input since: resume continues after line 1
     capsys.readouterr()
     assert main(["dataset", str(src), str(dst), "--resume"]) == 1
     assert "was started with other options" in capsys.readouterr().err
     assert main(["dataset", str(src), str(dst), "--resume", "--format", "chat", "-q"]) == 0
     lines = dst.read_bytes().splitlines()
     assert len(lines) == 2 and lines[0] == lines[1]
+
+
+def test_resume_keeps_the_runs_date(tmp_path, capsys, monkeypatch):
+    # A chat run resumed on another day renders its system messages with the first day's date.
+    src = tmp_path / "in.jsonl"
+    line = json.dumps(THINKING) + "\n"
+    src.write_text(line, encoding="utf-8")
+    dst = tmp_path / "out.jsonl"
+    monkeypatch.setattr(cli_dataset, "today", lambda: "2025-01-01")
+    assert main(["dataset", str(src), str(dst), "-q", "--format", "chat"]) == 0
+    src.write_text(line * 2, encoding="utf-8")
+    monkeypatch.setattr(cli_dataset, "today", lambda: "2025-01-02")
+    assert main(["dataset", str(src), str(dst), "--resume", "--format", "chat", "-q"]) == 0
+    first, second = dst.read_bytes().splitlines()
+    assert first == second
+    enc = load_harmony_encoding("HarmonyGptOss")
+    assert "2025-01-01" in enc.decode(json.loads(first)["input_ids"])

@@ -249,12 +249,14 @@ def test_empty_conversation_is_a_bad_line(tmp_path, capsys):
 
 def test_record_holds_every_option_that_shapes_the_output():
     args = cli.build_parser().parse_args(["dataset", "a", "b", "--labels", "--threads", "3", "--batch-size", "7"])
-    assert output_options(args) == {"labels": True, "no_drop_analysis": False, "train_on": "all"}
-    # An option added later is covered without being listed anywhere.
-    args.format = "chat"
-    args.template = None
     assert output_options(args) == {
-        "format": "chat", "labels": True, "no_drop_analysis": False, "template": None, "train_on": "all"
+        "format": "harmony", "labels": True, "no_drop_analysis": False, "template": "gpt-oss", "train_on": "all"
+    }
+    # An option added later is covered without being listed anywhere.
+    args.new_option = None
+    assert output_options(args) == {
+        "format": "harmony", "labels": True, "new_option": None, "no_drop_analysis": False, "template": "gpt-oss",
+        "train_on": "all",
     }
 
 
