@@ -30,8 +30,10 @@ from .encoding import (
     HarmonyEncoding,
     HarmonyEncodingName,
     load_harmony_encoding,
-    raise_disallowed_special_token,  # public in the official package, not in its __all__
 )
+
+# public in the official package, but not in its __all__
+from .encoding import raise_disallowed_special_token as raise_disallowed_special_token  # noqa: I001
 from .errors import HarmonyError
 from .parse import ParseIssue, RecoveredMessages, StreamableParser, StreamState, TokenSpan
 

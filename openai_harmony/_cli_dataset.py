@@ -24,13 +24,13 @@ import time
 from typing import IO, Any, BinaryIO, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple, Union, cast
 
 from ._cli_common import (
+    _INPUT_ERRORS,
     PROG,
     CLIError,
-    _UsageError,
-    _INPUT_ERRORS,
     _error_text,
     _example_line,
     _os_error_text,
+    _UsageError,
     _utf8_error_text,
     _where,
     conversation_from_json,

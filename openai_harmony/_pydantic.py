@@ -10,10 +10,11 @@ instead of losing them (the official dumps ``[{}]``).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict
 
 from pydantic import TypeAdapter
-from pydantic_core import PydanticKnownError, core_schema as cs
+from pydantic_core import PydanticKnownError
+from pydantic_core import core_schema as cs
 
 _ADAPTERS: Dict[type, "TypeAdapter[Any]"] = {}
 

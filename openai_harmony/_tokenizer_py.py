@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from types import MappingProxyType
-from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
 import regex
 

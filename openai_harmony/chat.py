@@ -15,10 +15,12 @@ import os
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Union, cast
 
 from ._compat.args import expected, listed, named
-from ._model import _REQUIRED_REF, _Model, make_init as _make_init, signature as _signature
+from ._model import _REQUIRED_REF, _Model
+from ._model import make_init as _make_init
+from ._model import signature as _signature
 
 __all__ = [
     "ValidationError",
@@ -51,7 +53,7 @@ def _mapping(value: Any, argname: str) -> Mapping[str, Any]:
     except AttributeError:
         raise expected(argname, "a dict", value, TypeError) from None
     del keys
-    return value
+    return cast(Mapping[str, Any], value)
 
 
 # ---------------------------------------------------------------------------
@@ -194,7 +196,7 @@ def _check_effort(owner: str, value: Any) -> Optional[ReasoningEffort]:
     )
 
 
-def _as_list(owner: str, name: str, value: Any) -> list:
+def _as_list(owner: str, name: str, value: Any) -> List[Any]:
     if isinstance(value, list):
         return list(value)
     if value is _REQUIRED:
@@ -356,7 +358,7 @@ class ToolDescription(_Model):
 
     name: str
     description: str
-    parameters: Optional[dict] = None
+    parameters: Optional[Dict[str, Any]] = None
 
     _h_spec = (
         ("name", "str", _REQUIRED, None),
@@ -366,7 +368,7 @@ class ToolDescription(_Model):
 
     @classmethod
     def new(
-        cls, name: str, description: str, parameters: Optional[dict] = None
+        cls, name: str, description: str, parameters: Optional[Dict[str, Any]] = None
     ) -> "ToolDescription":
         """Tool description from its parts."""
         return cls(name=name, description=description, parameters=parameters)
@@ -402,7 +404,8 @@ class ToolNamespaceConfig(_Model):
 
     name: str
     description: Optional[str] = None
-    tools: List[ToolDescription]
+    # The official field order; the generated __init__ (field table) requires it anyway.
+    tools: List[ToolDescription]  # type: ignore[misc]
 
     _h_spec = (
         ("name", "str", _REQUIRED, None),
@@ -538,7 +541,7 @@ class SystemContent(Content):
         """Add the built-in python namespace."""
         return self.with_tools(ToolNamespaceConfig.python())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         """Dump without None fields, then ``"type": "system_content"``."""
         out: Dict[str, Any] = {}
         for key in _SYSTEM_FIELDS:
@@ -549,7 +552,7 @@ class SystemContent(Content):
         return out
 
     @classmethod
-    def from_dict(cls, raw: dict) -> "SystemContent":
+    def from_dict(cls, raw: Dict[str, Any]) -> "SystemContent":
         """Build from a dict (missing keys take the defaults; extra keys are ignored)."""
         return cls(**_mapping(raw, "raw"))
 
@@ -590,7 +593,7 @@ class DeveloperContent(Content):
             ToolNamespaceConfig(name="functions", description=None, tools=listed(tools, "tools"))
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         """Dump without None fields, then ``"type": "developer_content"``."""
         out: Dict[str, Any] = {}
         for key in ("instructions", "tools"):
@@ -601,12 +604,12 @@ class DeveloperContent(Content):
         return out
 
     @classmethod
-    def from_dict(cls, raw: dict) -> "DeveloperContent":
+    def from_dict(cls, raw: Dict[str, Any]) -> "DeveloperContent":
         """Build from a dict (extra keys are ignored)."""
         return cls(**_mapping(raw, "raw"))
 
 
-def _dump_value(value: Any, _path: Optional[set] = None) -> Any:
+def _dump_value(value: Any, _path: Optional[Set[int]] = None) -> Any:
     """model_dump(exclude_none=True)-like dump of nested values, tolerant of raw values."""
     if isinstance(value, (dict, list)):
         # A cycle is handed over as is: json.dumps then reports it, as for the official.
@@ -639,7 +642,7 @@ def _dump_fields(obj: Any) -> Dict[str, Any]:
     return out
 
 
-_MODEL_TYPES: tuple = ()
+_MODEL_TYPES: Tuple[type, ...] = ()
 
 
 def _coerce_content(value: Any) -> Content:
@@ -807,7 +810,7 @@ class Conversation(_Model):
         """Chat-layout message dicts of this conversation (tools: ``chat_template.conversation_to_chat``)."""
         from .chat_template import conversation_to_chat
 
-        return conversation_to_chat(self)["messages"]
+        return cast(List[Dict[str, Any]], conversation_to_chat(self)["messages"])
 
     def to_dict(self) -> Dict[str, Any]:
         """``{"messages": [...]}``."""
@@ -914,7 +917,7 @@ def _fast_exact(t: type, nullable: bool) -> Any:
     return lambda v: v if type(v) is t else _BAD
 
 
-def _lax_dict(owner: str, name: str, value: Any) -> Optional[dict]:
+def _lax_dict(owner: str, name: str, value: Any) -> Optional[Dict[str, Any]]:
     if value is None:
         return None
     if not isinstance(value, Mapping):
@@ -995,11 +998,11 @@ def _enum_json_schema(cls: type, core_schema: Any, handler: Any) -> Any:
 for _enum in (Role, ReasoningEffort):
     _enum.__module__ = "openai_harmony"
     # pydantic hook: the enum's JSON schema as the official's (its docstring is the description)
-    setattr(_enum, "__get_pydantic_json_schema__", classmethod(_enum_json_schema))
+    _enum.__get_pydantic_json_schema__ = classmethod(_enum_json_schema)  # type: ignore[union-attr]
 
 for _cls in (Content, *_MODEL_TYPES, RenderConversationConfig, RenderOptions):
-    setattr(_cls, "__init__", _make_init(_cls))
-    setattr(_cls, "__signature__", _signature(_cls, globals()))
+    _cls.__init__ = _make_init(_cls)  # type: ignore[method-assign]
+    _cls.__signature__ = _signature(_cls, globals())  # type: ignore[union-attr]
     # Like pydantic, no class attribute per field (dataclass leaves the defaults there):
     # values live in each instance's __dict__.
     for _name in _cls._h_names:

@@ -840,13 +840,15 @@ def conversation_from_chat(
             calls = m.get("tool_calls") or []
             if "thinking" in m:  # even empty: the layout said there was (empty) reasoning
                 out.append(
-                    Message.from_role_and_content(Role.ASSISTANT, _text(thinking, f"messages[{i}].thinking")).with_channel("analysis")
+                    Message.from_role_and_content(Role.ASSISTANT, _text(thinking, f"messages[{i}].thinking"))
+                    .with_channel("analysis")
                 )
             if calls:
                 if content:
                     # Text beside a call is the model's preamble: commentary, as gpt-oss emits it.
                     out.append(
-                        Message.from_role_and_content(Role.ASSISTANT, _text(content, f"messages[{i}].content")).with_channel("commentary")
+                        Message.from_role_and_content(Role.ASSISTANT, _text(content, f"messages[{i}].content"))
+                        .with_channel("commentary")
                     )
                 if not isinstance(calls, (list, tuple)):
                     raise ChatTemplateError(f"messages[{i}].tool_calls must be a list")
@@ -866,7 +868,8 @@ def conversation_from_chat(
                     raise ChatTemplateError(f"messages[{i}].content is missing")
                 if content is not None:
                     out.append(
-                        Message.from_role_and_content(Role.ASSISTANT, _text(content, f"messages[{i}].content")).with_channel("final")
+                        Message.from_role_and_content(Role.ASSISTANT, _text(content, f"messages[{i}].content"))
+                        .with_channel("final")
                     )
         elif role == "tool":
             ref = m.get("tool_call_id")
