@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import gzip
 import json
 import os
 import subprocess
@@ -28,8 +27,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _conversations(n: int):
-    with gzip.open(os.path.join(ROOT, "tests", "golden", "chat_template.json.gz"), "rt", encoding="utf-8") as f:
-        data = json.load(f)
+    sys.path.insert(0, os.path.join(ROOT, "tests"))
+    import goldens  # tests/goldens.py: the golden file format
+
+    data = goldens.load("chat_template")
     cases = [c for c in data["cases"] if "error" not in c["expected"] and not c["deliberate"]]
     return cases[:n], data["date"]
 

@@ -3,7 +3,7 @@
 
     python scripts/chat_template_skew.py [--config default|keep-analysis] [--examples N]
 
-For every accepted case of tests/golden/chat_template.json.gz, renders the messages with the
+For every accepted case of tests/golden/chat_template.jsonl, renders the messages with the
 template (``apply_chat_template``) and with ``Conversation.from_chat_messages`` +
 ``render_conversation_for_training`` (or ``..._for_completion`` when a generation prompt is
 asked for), splits both texts into messages at ``<|start|>`` and aligns them. Each differing
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import collections
 import difflib
-import gzip
 import json
 import os
 import sys
@@ -105,7 +104,10 @@ def main() -> None:
     args = ap.parse_args()
     enc = load_harmony_encoding("HarmonyGptOss")
     config = RenderConversationConfig(auto_drop_analysis=args.config == "default")
-    data = json.load(gzip.open(os.path.join(ROOT, "tests", "golden", "chat_template.json.gz"), "rt"))
+    sys.path.insert(0, os.path.join(ROOT, "tests"))
+    import goldens  # tests/goldens.py: the golden file format
+
+    data = goldens.load("chat_template")
     cats: collections.Counter[str] = collections.Counter()
     examples: dict = collections.defaultdict(list)
     identical = total = rejected = 0

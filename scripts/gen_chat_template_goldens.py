@@ -15,14 +15,13 @@ tokenize=True, return_assistant_tokens_mask=True)`` is called on it; every resul
 checked against tiktoken's encoding of the rendered text. The date is pinned by replacing the
 ``datetime`` that transformers' ``strftime_now`` reads.
 
-Writes tests/golden/chat_template.json.gz: the templates' sha256, and per case its input
+Writes tests/golden/chat_template.jsonl: the templates' sha256, and per case its input
 (messages, tools, kwargs), and either text + input_ids + assistant-mask runs, or the error.
 """
 
 from __future__ import annotations
 
 import copy
-import gzip
 import hashlib
 import json
 import os
@@ -30,7 +29,7 @@ import random
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "tests", "golden", "chat_template.json.gz")
+OUT = os.path.join(ROOT, "tests", "golden", "chat_template.jsonl")
 VOCAB = os.environ.get("O200K_BASE_FILE", "/work/shared/vocab/o200k_base.tiktoken")
 DATE = "2025-08-05"
 SEED = 15015
@@ -441,8 +440,10 @@ def main(argv):
     sha = {k: hashlib.sha256(open(p, "rb").read()).hexdigest() for k, p in zip(("template", "training"), argv[1:])}
     payload = {"date": DATE, "sha256": sha, "tokens": "transformers fast tokenizer (TikTokenConverter), checked = tiktoken",
                "cases": outs}
-    with gzip.open(OUT, "wt", encoding="utf-8") as f:
-        json.dump(payload, f, ensure_ascii=False, separators=(",", ":"))
+    sys.path.insert(0, os.path.join(ROOT, "tests"))
+    import goldens  # tests/goldens.py: the golden file format (JSON Lines, one case a line)
+
+    goldens.write(OUT, payload)
     errors = sum("error" in o["expected"] for o in outs)
     print(f"{len(outs)} cases ({errors} template errors) -> {OUT}")
 

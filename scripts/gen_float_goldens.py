@@ -6,7 +6,7 @@ Run with the oracle (official openai-harmony 0.0.8):
 
 The official wrapper sends tool parameters through ``json.dumps`` to serde_json, whose
 default float parser is not correctly rounded; the renderer then prints the parsed f64
-(``// default: ...``). Writes tests/golden/float_cases.json.gz with:
+(``// default: ...``). Writes tests/golden/float_cases.jsonl with:
 
 - ``values``: seeded Python floats and ints (random 15-17 digit floats, random bit
   patterns over the whole f64 range, subnormals, the floats next to the largest finite
@@ -27,8 +27,6 @@ default float parser is not correctly rounded; the renderer then prints the pars
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 import os
 import random
@@ -38,7 +36,7 @@ import sys
 import warnings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "tests", "golden", "float_cases.json.gz")
+OUT = os.path.join(ROOT, "tests", "golden", "float_cases.jsonl")
 SEED = 20261130
 BATCH = 250
 
@@ -304,8 +302,10 @@ def main() -> None:
         "fields": field_records,
         "texts": text_records,
     }
-    with gzip.GzipFile(OUT, "wb", mtime=0) as fh:
-        fh.write(json.dumps(golden, separators=(",", ":")).encode("ascii"))
+    sys.path.insert(0, os.path.join(ROOT, "tests"))
+    import goldens  # tests/goldens.py: the golden file format (JSON Lines, one record a line)
+
+    goldens.write(OUT, golden)
     n_err = sum("error" in rec for rec in records)
     print(f"{len(records)} values ({n_err} refused), {len(batches)} batches, {len(lit_records)} literals -> {OUT}")
 

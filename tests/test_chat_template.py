@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime
-import gzip
 import json
-import os
 
 import pytest
 from hypothesis import given, settings
@@ -29,9 +27,9 @@ from openai_harmony.chat_template import (
     to_chat_message,
 )
 
-GOLDEN = os.path.join(os.path.dirname(__file__), "golden", "chat_template.json.gz")
-with gzip.open(GOLDEN, "rt", encoding="utf-8") as _f:
-    DATA = json.load(_f)
+import goldens
+
+DATA = goldens.load("chat_template")
 CASES = DATA["cases"]
 DATE = DATA["date"]
 enc = load_harmony_encoding("HarmonyGptOss")

@@ -6,8 +6,6 @@ the cases were recorded from openai-harmony 0.0.8 by scripts/gen_float_goldens.p
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import re
 
@@ -26,8 +24,9 @@ from openai_harmony import (
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
-with gzip.open(os.path.join(_HERE, "golden", "float_cases.json.gz"), "rb") as _fh:
-    GOLDEN = json.loads(_fh.read().decode("ascii"))
+import goldens
+
+GOLDEN = goldens.load("float_cases")
 
 BATCHES = GOLDEN["batches"]
 

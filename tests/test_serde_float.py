@@ -1,14 +1,12 @@
 """serde_json's number parser (openai_harmony._compat.serde_float) against the official's readings.
 
 The values and literals were recorded from openai-harmony 0.0.8 by
-scripts/gen_float_goldens.py (tests/golden/float_cases.json.gz); here only the parser and
+scripts/gen_float_goldens.py (tests/golden/float_cases.jsonl); here only the parser and
 the printer are exercised, the whole render path is in test_render_floats.py.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 import os
 import re
@@ -30,8 +28,9 @@ from openai_harmony.schema import format_f64
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
-with gzip.open(os.path.join(_HERE, "golden", "float_cases.json.gz"), "rb") as _fh:
-    GOLDEN = json.loads(_fh.read().decode("ascii"))
+import goldens
+
+GOLDEN = goldens.load("float_cases")
 
 # The number errors of serde_json's parser; anything else is the surrounding parser's.
 _NUMBER_ERROR = re.compile(
