@@ -40,7 +40,6 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
-from typing import Dict, List, Optional, Tuple
 
 VLLM_VERSION = "0.30.0"
 OFFICIAL_SPEC = "openai-harmony==0.0.8"
@@ -115,7 +114,7 @@ def log(msg: str) -> None:
     print(f"[vllm-harness] {msg}", file=sys.stderr, flush=True)
 
 
-def run(cmd: List[str], **kw: object) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+def run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
     """Run a command, echoing it, failing loudly."""
     log("$ " + " ".join(cmd))
     return subprocess.run(cmd, check=True, **kw)  # type: ignore[call-overload]
@@ -126,11 +125,11 @@ def venv_python(venv: str) -> str:
     return os.path.join(venv, "bin", "python")
 
 
-def installed_version(py: str, dist: str) -> Optional[str]:
+def installed_version(py: str, dist: str) -> str | None:
     """Version of *dist* installed for interpreter *py*, or None."""
     code = ("import importlib.metadata as m,sys\n"
             "try: print(m.version(sys.argv[1]))\nexcept m.PackageNotFoundError: pass")
-    out = subprocess.run([py, "-c", code, dist], capture_output=True, text=True).stdout.strip()
+    out = subprocess.run([py, "-c", code, dist], capture_output=True, text=True, check=False).stdout.strip()
     return out or None
 
 
@@ -144,7 +143,7 @@ def vllm_wheel(workdir: str, py: str) -> str:
     return found[0]
 
 
-def wheel_requirements(wheel: str) -> List[str]:
+def wheel_requirements(wheel: str) -> list[str]:
     """The wheel's unconditional requirements minus the GPU-only ones."""
     with zipfile.ZipFile(wheel) as zf:
         meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
@@ -182,12 +181,12 @@ def ensure_venv(venv: str, workdir: str) -> str:
 
 def wheel_commit(py: str) -> str:
     """Commit id recorded in the installed vLLM."""
-    code = "import importlib.util,sys;import vllm._version as v;print(v.commit_id)"
+    code = "import vllm._version as v; print(v.commit_id)"
     env = dict(os.environ, VLLM_TARGET_DEVICE="cpu")
-    return subprocess.run([py, "-c", code], capture_output=True, text=True, env=env).stdout.strip()
+    return subprocess.run([py, "-c", code], capture_output=True, text=True, env=env, check=False).stdout.strip()
 
 
-def ensure_vllm_src(workdir: str, py: str, given: Optional[str]) -> str:
+def ensure_vllm_src(workdir: str, py: str, given: str | None) -> str:
     """vLLM's source tree of VLLM_VERSION (for its tests), from --vllm-src or the sdist."""
     src = given or os.path.join(workdir, f"vllm-src-{VLLM_VERSION}")
     if not os.path.isdir(os.path.join(src, "tests")):
@@ -201,7 +200,7 @@ def ensure_vllm_src(workdir: str, py: str, given: Optional[str]) -> str:
         subprocess.run(
             [py, "-m", "pip", "download", "-q", "--no-clean", "--no-deps", "--no-binary", ":all:",
              "--no-build-isolation", "-d", tmp, f"vllm=={VLLM_VERSION}"],
-            env=dict(os.environ, TMPDIR=tmp), capture_output=True)
+            env=dict(os.environ, TMPDIR=tmp), capture_output=True, check=False)
         trees = [os.path.dirname(p) for p in glob.glob(os.path.join(tmp, "pip-download-*", "*", "tests"))]
         if not trees:
             sys.exit("could not obtain vLLM's sdist; pass --vllm-src PATH (a checkout of "
@@ -298,10 +297,25 @@ def ensure_standin(workdir: str, py: str, vocab: str) -> str:
     return cache
 
 
+#: Loaded with ``-p``: vLLM's conftest frees accelerator memory and runs gc.collect() after
+#: every test unless it is marked skip_global_cleanup; with no accelerator that is pure
+#: overhead (about a second a test here), so mark every test.
+PLUGIN = """import pytest
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    for item in items:
+        item.add_marker(pytest.mark.skip_global_cleanup)
+"""
+
+
 def ensure_rundir(workdir: str, src: str) -> str:
     """A directory holding only vLLM's tests (so `vllm` imports from the installed wheel)."""
     rundir = os.path.join(workdir, "run")
     os.makedirs(rundir, exist_ok=True)
+    with open(os.path.join(rundir, "harness_plugin.py"), "w") as fh:
+        fh.write(PLUGIN)
     link = os.path.join(rundir, "tests")
     if os.path.islink(link):
         os.unlink(link)
@@ -339,22 +353,21 @@ print(json.dumps(info))
 """
 
 
-def side_env(name: str, base: Dict[str, str], shim: str) -> Dict[str, str]:
+def side_env(name: str, base: dict[str, str], shim: str, rundir: str) -> dict[str, str]:
     """Environment for one side."""
     env = dict(base)
     env.pop("OPENAI_HARMONY_PURE_PYTHON", None)
-    env.pop("PYTHONPATH", None)
-    if name != "official":
-        env["PYTHONPATH"] = shim
+    # The run directory holds harness_plugin.py; the shim puts this package first.
+    env["PYTHONPATH"] = rundir if name == "official" else os.pathsep.join([shim, rundir])
     if name == "pure":
         env["OPENAI_HARMONY_PURE_PYTHON"] = "1"
     return env
 
 
-def run_side(name: str, py: str, rundir: str, env: Dict[str, str], files: List[str],
-             results: str, timeout: int) -> Tuple[dict, str]:  # type: ignore[type-arg]
+def run_side(name: str, py: str, rundir: str, env: dict[str, str], files: list[str],
+             results: str, timeout: int) -> tuple[dict, str]:  # type: ignore[type-arg]
     """Probe then run the tests for one side; returns (probe info, junit xml path)."""
-    probe = subprocess.run([py, "-c", PROBE], capture_output=True, text=True, env=env, cwd=rundir)
+    probe = subprocess.run([py, "-c", PROBE], capture_output=True, text=True, env=env, cwd=rundir, check=False)
     try:
         info = json.loads(probe.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
@@ -364,17 +377,17 @@ def run_side(name: str, py: str, rundir: str, env: Dict[str, str], files: List[s
     logfile = os.path.join(results, f"{name}.log")
     if os.path.exists(xml):
         os.unlink(xml)
-    cmd = [py, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rfE", f"--timeout={timeout}",
+    cmd = [py, "-m", "pytest", "-p", "no:cacheprovider", "-p", "harness_plugin", "-q", "-rfE", f"--timeout={timeout}",
            f"--junitxml={xml}", "-o", "junit_logging=no", *files]
     log(f"{name}: running {len(files)} files (log: {logfile})")
     with open(logfile, "w") as fh:
-        subprocess.run(cmd, cwd=rundir, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        subprocess.run(cmd, cwd=rundir, env=env, stdout=fh, stderr=subprocess.STDOUT, check=False)
     return info, xml
 
 
-def outcomes(xml: str) -> Dict[str, Tuple[str, str]]:
+def outcomes(xml: str) -> dict[str, tuple[str, str]]:
     """Map test id -> (outcome, first line of the failure message) from a junit file."""
-    result: Dict[str, Tuple[str, str]] = {}
+    result: dict[str, tuple[str, str]] = {}
     if not os.path.exists(xml):
         return result
     for case in ET.parse(xml).getroot().iter("testcase"):
@@ -393,7 +406,7 @@ def outcomes(xml: str) -> Dict[str, Tuple[str, str]]:
     return result
 
 
-def summary(res: Dict[str, Tuple[str, str]]) -> Dict[str, int]:
+def summary(res: dict[str, tuple[str, str]]) -> dict[str, int]:
     """Counts per outcome."""
     counts = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
     for outcome, _ in res.values():
@@ -401,7 +414,7 @@ def summary(res: Dict[str, Tuple[str, str]]) -> Dict[str, int]:
     return counts
 
 
-def compare(all_results: Dict[str, Dict[str, Tuple[str, str]]], out: str) -> bool:
+def compare(all_results: dict[str, dict[str, tuple[str, str]]], out: str) -> bool:
     """Print the figures and every test whose outcome differs from the official's."""
     same = True
     print(f"\nvLLM {VLLM_VERSION} harmony unit tests")
@@ -410,7 +423,7 @@ def compare(all_results: Dict[str, Dict[str, Tuple[str, str]]], out: str) -> boo
         c = summary(res)
         print(f"{name:<10} {len(res):>6} {c['passed']:>7} {c['failed']:>7} {c['error']:>6} {c['skipped']:>8}")
     ref = all_results.get("official")
-    report: Dict[str, List[dict]] = {}  # type: ignore[type-arg]
+    report: dict[str, list[dict]] = {}  # type: ignore[type-arg]
     if ref is not None:
         for name, res in all_results.items():
             if name == "official":
@@ -438,7 +451,7 @@ def compare(all_results: Dict[str, Dict[str, Tuple[str, str]]], out: str) -> boo
     return same
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Set up (once), run every side, compare."""
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -464,17 +477,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not os.path.exists(vocab):
         vocab = os.path.join(workdir, "o200k_base.tiktoken")
         if not os.path.exists(vocab):
-            subprocess.run([py, "-c", "import sys; from openai_harmony.load import write_tiktoken_file;"
-                            "write_tiktoken_file(sys.argv[1])", workdir],
+            subprocess.run([py, "-c", ("import sys; from openai_harmony.load import write_tiktoken_file;"
+                            "write_tiktoken_file(sys.argv[1])"), workdir],
                            check=True, env=dict(os.environ, PYTHONPATH=args.package))
     hf_cache = ensure_standin(workdir, py, vocab)
     rundir = ensure_rundir(workdir, src)
     shim = package_shim(workdir, args.package)
     sides = [s.strip() for s in args.sides.split(",") if s.strip()]
     if "compiled" in sides:
-        check = subprocess.run([py, "-c", "from openai_harmony import _backend, encoding;"
-                                "assert _backend.backend() == 'cython', _backend.EXTENSION_ERRORS"],
-                               env=dict(os.environ, PYTHONPATH=shim), cwd=workdir, capture_output=True)
+        check = subprocess.run([py, "-c", ("from openai_harmony import _backend, encoding;"
+                                "assert _backend.backend() == 'cython', _backend.EXTENSION_ERRORS")],
+                               env=dict(os.environ, PYTHONPATH=shim), cwd=workdir, capture_output=True, check=False)
         if check.returncode != 0:
             run([py, "setup.py", "-q", "build_ext", "--inplace"], cwd=args.package)
     files = args.files or TEST_FILES
@@ -488,7 +501,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     all_results = {}
     probes = {}
     for name in sides:
-        info, xml = run_side(name, py, rundir, side_env(name, base, shim), files, results, args.timeout)
+        info, xml = run_side(name, py, rundir, side_env(name, base, shim, rundir), files, results, args.timeout)
         probes[name] = info
         all_results[name] = outcomes(xml)
     print("\nsides:")
