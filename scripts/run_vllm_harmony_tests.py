@@ -46,6 +46,7 @@ OFFICIAL_SPEC = "openai-harmony==0.0.8"
 TORCH_SPEC = "torch==2.13.0"
 STANDIN_MODEL = "openai/gpt-oss-20b"
 STANDIN_REVISION = "0" * 40
+GPT2_ALIASES = ("openai-community/gpt2", "gpt2")
 
 #: vLLM's unit tests that import openai_harmony or drive its gpt-oss/Harmony code paths
 #: without a GPU server (paths inside vLLM's source tree, release 0.30.0).
@@ -283,7 +284,7 @@ def _o200k_pattern() -> str:
     return "|".join(parts)
 
 
-def ensure_standin(workdir: str, py: str, vocab: str) -> str:
+def ensure_standin(workdir: str, py: str, vocab: str, gpt2: bool) -> str:
     """A private HF cache holding the stand-in gpt-oss tokenizer; returns HF_HUB_CACHE."""
     cache = os.path.join(workdir, "hf-cache")
     repo = os.path.join(cache, "models--" + STANDIN_MODEL.replace("/", "--"))
@@ -293,6 +294,26 @@ def ensure_standin(workdir: str, py: str, vocab: str) -> str:
         subprocess.run([py, os.path.abspath(__file__), "_standin", snapshot, vocab], check=True)
         os.makedirs(os.path.join(repo, "refs"), exist_ok=True)
         with open(os.path.join(repo, "refs", "main"), "w") as fh:
+            fh.write(STANDIN_REVISION)
+    # vLLM's harmony chat tests (TestServingChatWithHarmony) mock the engine and take
+    # "openai-community/gpt2" only as the tokenizer of their mock model config; give that
+    # name the same o200k stand-in so they run offline (opt-in: it adds ~25 tests and, on a
+    # loaded 2-core machine, ~10 minutes a side).
+    for alias in GPT2_ALIASES if gpt2 else ():
+        alias_repo = os.path.join(cache, "models--" + alias.replace("/", "--"))
+        alias_snapshot = os.path.join(alias_repo, "snapshots", STANDIN_REVISION)
+        if os.path.exists(os.path.join(alias_snapshot, "config.json")):
+            continue
+        os.makedirs(alias_snapshot, exist_ok=True)
+        for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
+            shutil.copy(os.path.join(snapshot, name), alias_snapshot)
+        with open(os.path.join(alias_snapshot, "config.json"), "w") as fh:
+            json.dump({"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2",
+                       "vocab_size": VOCAB_SIZE, "n_positions": 1024, "n_embd": 768,
+                       "n_layer": 12, "n_head": 12, "bos_token_id": 199998,
+                       "eos_token_id": 199999}, fh)
+        os.makedirs(os.path.join(alias_repo, "refs"), exist_ok=True)
+        with open(os.path.join(alias_repo, "refs", "main"), "w") as fh:
             fh.write(STANDIN_REVISION)
     return cache
 
@@ -377,12 +398,24 @@ def run_side(name: str, py: str, rundir: str, env: dict[str, str], files: list[s
     logfile = os.path.join(results, f"{name}.log")
     if os.path.exists(xml):
         os.unlink(xml)
-    cmd = [py, "-m", "pytest", "-p", "no:cacheprovider", "-p", "harness_plugin", "-q", "-rfE", f"--timeout={timeout}",
+    cmd = [py, "-m", "pytest", "-p", "no:cacheprovider", "-p", "harness_plugin", "-q", "-rfE", "--continue-on-collection-errors",
+           f"--timeout={timeout}",
            f"--junitxml={xml}", "-o", "junit_logging=no", *files]
     log(f"{name}: running {len(files)} files (log: {logfile})")
     with open(logfile, "w") as fh:
         subprocess.run(cmd, cwd=rundir, env=env, stdout=fh, stderr=subprocess.STDOUT, check=False)
+    if not os.path.exists(xml):
+        info["did_not_start"] = startup_error(logfile)
     return info, xml
+
+
+def startup_error(logfile: str) -> str:
+    """Why pytest ran nothing: its first error header and the last `E` line of the log."""
+    with open(logfile, errors="replace") as fh:
+        lines = fh.read().splitlines()
+    head = next((ln for ln in lines if "Error" in ln and not ln.startswith(("INFO", "E "))), "")
+    last = next((ln[1:].strip() for ln in reversed(lines) if ln.startswith("E ") and ln[1:].strip()), "")
+    return f"{head} {last}".strip()[:600]
 
 
 def outcomes(xml: str) -> dict[str, tuple[str, str]]:
@@ -435,7 +468,10 @@ def compare(all_results: dict[str, dict[str, tuple[str, str]]], out: str) -> boo
                 if a[0] != b[0]:
                     diffs.append({"test": tid, "official": a[0], name: b[0], "message": b[1] or a[1]})
             report[name] = diffs
-            if diffs:
+            if not res:
+                same = False
+                print(f"\n{name}: ran no test ({len(ref)} differ from official); see its log")
+            elif diffs:
                 same = False
                 print(f"\n{name}: {len(diffs)} test(s) differ from official:")
                 for d in diffs:
@@ -464,6 +500,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--vocab", default="/work/shared/vocab/o200k_base.tiktoken",
                     help="o200k_base.tiktoken (default: that file if present, else written from the package)")
     ap.add_argument("--sides", default="official,compiled,pure")
+    ap.add_argument("--gpt2-standin", action="store_true",
+                    help="also serve the o200k stand-in as openai-community/gpt2 (the mock tokenizer "
+                         "of vLLM's TestServingChatWithHarmony and other serving-chat tests)")
     ap.add_argument("--timeout", type=int, default=300, help="per-test timeout, seconds")
     ap.add_argument("-k", dest="keyword", help="pytest -k filter (for a quick look)")
     ap.add_argument("files", nargs="*", help="vLLM test files to run (default: the harmony set)")
@@ -480,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run([py, "-c", ("import sys; from openai_harmony.load import write_tiktoken_file;"
                             "write_tiktoken_file(sys.argv[1])"), workdir],
                            check=True, env=dict(os.environ, PYTHONPATH=args.package))
-    hf_cache = ensure_standin(workdir, py, vocab)
+    hf_cache = ensure_standin(workdir, py, vocab, args.gpt2_standin)
     rundir = ensure_rundir(workdir, src)
     shim = package_shim(workdir, args.package)
     sides = [s.strip() for s in args.sides.split(",") if s.strip()]
