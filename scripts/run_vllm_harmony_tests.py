@@ -26,6 +26,10 @@ Usage (the first run installs ~2 GB into the venv and takes several minutes)::
         --workdir /tmp/vllm-harness [--package .] [--sides official,compiled,pure]
 
 This is too heavy for ``.ci/run``; run it by hand when the data model or parser changes.
+Measured on 2026-11-30 (2 loaded cores): 487 tests, each side 404 passed, 12 failed,
+64 errors, 7 skipped/xfailed, the same set on all three sides; every failure and error is
+the environment's (no weights, no GPU server, no gpt2 tokenizer, no network, no `gpt_oss`
+package) and carries the same message on all sides.  About 2 minutes a side once set up.
 """
 
 from __future__ import annotations
