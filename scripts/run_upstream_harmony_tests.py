@@ -6,7 +6,7 @@ PATH is a checkout of https://github.com/openai/harmony (a work tree, or a git d
 such as the one ``git clone --mirror`` makes; HEAD is used).  Its test file and the
 test-data/ it reads are copied into a temporary directory laid out like the repository
 (the file finds test-data/ next to its tests/), and pytest runs there twice with this
-checkout first on the path: the compiled backend, then OPENAI_HARMONY_PURE_PYTHON=1.
+checkout first on the path: the compiled backend, then OPENAI_HARMONY_NO_EXTENSIONS=1.
 The test file imports pydantic (it catches pydantic.ValidationError), so PY needs pytest
 and pydantic.  Prints the counts; exits non-zero unless every test passed in both runs.
 """
@@ -56,9 +56,10 @@ def upstream_files(path: str) -> Dict[str, bytes]:
 
 
 def run(python: str, workdir: str, pure: bool) -> Tuple[int, str]:
-    env = {k: v for k, v in os.environ.items() if k != "OPENAI_HARMONY_PURE_PYTHON"}
+    # the switch and its alias
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_HARMONY_NO_EXTENSIONS", "OPENAI_HARMONY_PURE_PYTHON")}
     if pure:
-        env["OPENAI_HARMONY_PURE_PYTHON"] = "1"
+        env["OPENAI_HARMONY_NO_EXTENSIONS"] = "1"
     env["PYTHONPATH"] = ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     check = "import openai_harmony as h, sys; sys.stdout.write(h.BACKEND + ' ' + h.__file__)"
     backend = subprocess.run([python, "-c", check], env=env, cwd=workdir, check=True,

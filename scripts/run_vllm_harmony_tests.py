@@ -7,7 +7,7 @@ render parity).  The same test files run three times in one scratch virtualenv:
 
 * ``official``: the openai-harmony 0.0.8 wheel installed in the venv;
 * ``compiled``: this package (its ``openai_harmony`` directory put ahead of site-packages);
-* ``pure``: this package with ``OPENAI_HARMONY_PURE_PYTHON=1``.
+* ``pure``: this package with ``OPENAI_HARMONY_NO_EXTENSIONS=1``.
 
 and the per-test outcomes are compared.  Exit status 0 means every side had the same
 pass/fail set as the official package.
@@ -381,11 +381,12 @@ print(json.dumps(info))
 def side_env(name: str, base: dict[str, str], shim: str, rundir: str) -> dict[str, str]:
     """Environment for one side."""
     env = dict(base)
-    env.pop("OPENAI_HARMONY_PURE_PYTHON", None)
+    for switch in ("OPENAI_HARMONY_NO_EXTENSIONS", "OPENAI_HARMONY_PURE_PYTHON"):  # the switch and its alias
+        env.pop(switch, None)
     # The run directory holds harness_plugin.py; the shim puts this package first.
     env["PYTHONPATH"] = rundir if name == "official" else os.pathsep.join([shim, rundir])
     if name == "pure":
-        env["OPENAI_HARMONY_PURE_PYTHON"] = "1"
+        env["OPENAI_HARMONY_NO_EXTENSIONS"] = "1"
     return env
 
 
