@@ -19,15 +19,14 @@ import pytest
 from openai_harmony import HarmonyError
 from openai_harmony import _tokenizer_py as pure
 
+from conftest import NO_EXTENSIONS, compiled_module
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BYTES = [bytes([b]) for b in range(256)]
 
-try:
-    from openai_harmony import _tokenizer as compiled
-except ImportError:  # pragma: no cover - depends on the build
-    compiled = None  # type: ignore[assignment]
-
-BACKENDS = ["pure"] + ([] if compiled is None or os.environ.get("OPENAI_HARMONY_PURE_PYTHON") else ["compiled"])
+# The compiled twin must be there in the compiled run (conftest owns the switch).
+compiled = None if NO_EXTENSIONS else compiled_module("_tokenizer_c")
+BACKENDS = ["pure"] if compiled is None else ["pure", "compiled"]
 
 _PRELUDE = """
 import gc, os, resource, sys
@@ -137,7 +136,7 @@ print(sorted(results))
         assert second == "['AttributeError']"
 
 
-@pytest.mark.skipif("compiled" not in BACKENDS, reason="compiled tokenizer not built")
+@pytest.mark.skipif("compiled" not in BACKENDS, reason="pure-Python run")
 def test_reinitialising_is_refused() -> None:
     tok = compiled.CoreBPE(BYTES, {"<x>": 256})
     with pytest.raises(RuntimeError, match="already initialized"):
@@ -145,13 +144,13 @@ def test_reinitialising_is_refused() -> None:
     assert tok.encode("a<x>", {"<x>"}) == [97, 256]
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_encode_batch_texts_freed_by_num_threads(backend: str) -> None:
+@pytest.mark.skipif("compiled" not in BACKENDS, reason="pure-Python run")
+def test_encode_batch_texts_freed_by_num_threads() -> None:
     # num_threads.__index__ finds the tokenizer's copy of the texts and empties it: the
     # compiled backend had taken their UTF-8 pointers already (use after free: it encoded
     # whatever reused the memory); arguments are now converted before any pointer is taken
-    if backend == "pure":
-        pytest.skip("encode_batch is a method of the compiled tokenizer only")
+    # (encode_batch is a method of the compiled tokenizer only)
+    backend = "compiled"
     out = run_case(backend, """
 class Evil:
     def __index__(self):
@@ -192,7 +191,7 @@ print(outcome(lambda: CoreBPE(BYTES, {"": 257})))
     assert lines[3] == "ValueError: argument 'special_tokens': a special token cannot be empty"
 
 
-@pytest.mark.skipif("compiled" not in BACKENDS, reason="compiled tokenizer not built")
+@pytest.mark.skipif("compiled" not in BACKENDS, reason="pure-Python run")
 def test_batch_size_is_checked() -> None:
     # n + 1 overflowed Py_ssize_t (undefined behaviour, UBSan) before calloc
     for n in (2**63 - 1, 2**62, -1):
@@ -201,7 +200,7 @@ def test_batch_size_is_checked() -> None:
     assert compiled._Batch(0) is not None
 
 
-@pytest.mark.skipif("compiled" not in BACKENDS, reason="compiled tokenizer not built")
+@pytest.mark.skipif("compiled" not in BACKENDS, reason="pure-Python run")
 def test_str_subclass_in_allowed_special_cannot_change_the_special_bytes() -> None:
     # the matcher took each allowed special's UTF-8 from the caller's object: a str
     # subclass equal to "<x>" whose encode() returns b"" made a zero-length special
@@ -265,7 +264,7 @@ GOOD: List[Tuple[Any, ...]] = [
 ]
 
 
-@pytest.mark.skipif("compiled" not in BACKENDS, reason="compiled tokenizer not built")
+@pytest.mark.skipif("compiled" not in BACKENDS, reason="pure-Python run")
 @pytest.mark.parametrize("args", BAD + GOOD, ids=range(len(BAD + GOOD)))
 def test_constructors_agree(args: Tuple[Any, ...]) -> None:
     def fresh() -> Tuple[Any, ...]:
