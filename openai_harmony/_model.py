@@ -276,9 +276,13 @@ class _Model:
         if support is None:
             if indent is not None:
                 _needs_pydantic("model_dump_json(indent=...)")
-            from .chat import _pydantic_json
+            from ._compat.json_value import JsonDumpError, pydantic_json
+            from .chat import ValidationError
 
-            return _pydantic_json(_fallback_dump(self, "json", exclude_none, options))
+            try:
+                return pydantic_json(_fallback_dump(self, "json", exclude_none, options))
+            except JsonDumpError as exc:  # as the pydantic path: a validation-style error
+                raise ValidationError(str(exc)) from None
         raw: bytes = support.adapter(type(self)).serializer.to_json(
             self, indent=indent, exclude_none=exclude_none, **options
         )

@@ -230,33 +230,6 @@ def _dump_tools_map(tools: Mapping[str, "ToolNamespaceConfig"]) -> Dict[str, Any
     return {key: ns.to_dict() for key, ns in tools.items()}
 
 
-def _pydantic_json(v: Any) -> str:
-    """Compact JSON like pydantic-core: raw non-ASCII, shortest floats (``1e+100``)."""
-    if v is None:
-        return "null"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, int):
-        return int.__repr__(v)
-    if isinstance(v, float):
-        # Lazy: schema.py is a stdlib-only leaf module; chat.py stays import-free otherwise.
-        from .schema import format_f64
-
-        if v != v or v in (float("inf"), float("-inf")):
-            return "null"
-        text = format_f64(v)
-        return text.replace("e", "e+") if "e" in text and "e-" not in text else text
-    if isinstance(v, dict):
-        return "{" + ",".join(_pydantic_json(str(k)) + ":" + _pydantic_json(x) for k, x in v.items()) + "}"
-    if isinstance(v, (list, tuple)):
-        return "[" + ",".join(_pydantic_json(x) for x in v) + "]"
-    raise ValidationError(f"Unable to serialize unknown type: {type(v)!r}")
-
-
 def _model_dump(obj: Any, json_mode: bool, exclude_none: bool) -> Dict[str, Any]:
     out: Dict[str, Any] = {}
     for f in fields(obj):

@@ -18,6 +18,8 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tupl
 from ._compat import serde
 from ._compat.args import expected, named
 from ._compat.deep import depth_error
+from ._compat.json_value import JsonDumpError, JsonParseError, has_surrogate, normalize_json
+from ._compat.rustfmt import rust_lines
 from .chat import (
     Author,
     ChannelConfig,
@@ -34,14 +36,7 @@ from .chat import (
     ToolNamespaceConfig,
 )
 from .errors import HarmonyError
-from .schema import (
-    JsonDumpError,
-    JsonParseError,
-    has_surrogate,
-    normalize_json,
-    rust_lines,
-    schema_to_typescript,
-)
+from .schema import schema_to_typescript
 
 __all__ = ["Renderer", "check_train_on"]
 

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from openai_harmony.schema import (
-    JsonDumpError,
-    JsonParseError,
-    format_f64,
-    json_display,
-    normalize_json,
-    rust_lines,
-    schema_to_typescript,
-)
+from openai_harmony._compat.json_value import JsonDumpError, JsonParseError, format_f64, json_display, normalize_json
+from openai_harmony._compat.rustfmt import rust_lines
+from openai_harmony.schema import schema_to_typescript
 
 
 @pytest.mark.parametrize(

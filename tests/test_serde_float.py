@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from openai_harmony._compat.json_value import format_f64
 from openai_harmony._compat.serde_float import (
     SerdeNumberError,
     json_float,
@@ -24,7 +25,6 @@ from openai_harmony._compat.serde_float import (
     scan_number,
     skip_number,
 )
-from openai_harmony.schema import format_f64
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 from typing import List
 
-__all__ = ["rust_debug_str", "utf8_error_text"]
+__all__ = ["rust_debug_str", "rust_lines", "utf8_error_text"]
 
 
 # Code points Rust's ``{:?}`` writes as \u{..} (not printable, or grapheme extenders),
@@ -145,3 +145,16 @@ def utf8_error_text(data: bytes, exc: UnicodeDecodeError) -> str:
     if exc.reason == "unexpected end of data" and exc.end == len(data):
         return f"incomplete utf-8 byte sequence from index {exc.start}"
     return f"invalid utf-8 sequence of {exc.end - exc.start} bytes from index {exc.start}"
+
+
+def rust_lines(text: str) -> List[str]:
+    """Split like Rust's ``str::lines``: at ``\n`` or ``\r\n``, without an empty piece
+    after a final line ending (a lone ``\r``, even at the very end, is kept)."""
+    if not text:
+        return []
+    parts = text.split("\n")
+    last = parts.pop()
+    out = [p[:-1] if p.endswith("\r") else p for p in parts]
+    if last:
+        out.append(last)
+    return out

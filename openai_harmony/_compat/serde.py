@@ -23,7 +23,7 @@ from ..chat import (
     ToolDescription,
     ToolNamespaceConfig,
 )
-from ..schema import format_f64
+from .json_value import format_f64
 from .rustfmt import rust_debug_str
 from .serde_float import SerdeNumberError, scan_number, skip_number
 
