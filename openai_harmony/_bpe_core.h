@@ -70,6 +70,7 @@ typedef struct {
     uint64_t *memo;       /* OH_MEMO_SIZE entries (see oh_pair_rank), or NULL */
     struct oh_short_ent *short_tab;  /* every token of 1-8 bytes (see oh_short_rank), or NULL */
     uint64_t short_mask;
+    struct oh_piece_cache *pieces;   /* merged pieces kept across calls (see below), or NULL */
 } oh_vocab;
 
 /* Short tokens (most pieces of code and prose are 8 bytes or less) have their own table,
@@ -517,10 +518,58 @@ static inline size_t oh_scan(const uint8_t *s, size_t n, size_t p) {
     return p + w0; /* unreachable: every character is in one of the classes above */
 }
 
-/* Pieces that need merging repeat in real text (names, identifiers, non-Latin words).
- * Long texts keep a small direct-mapped cache of them, local to the call (so threads share
- * nothing): an entry points at the piece's earlier occurrence in the text and at the
- * tokens it produced in the output, so a hit is a compare and a copy. */
+/* Pieces that need merging repeat in real text (names, identifiers, non-Latin words), in
+ * one text and across texts.  Two caches remember merged pieces:
+ *
+ * - The piece cache, owned by the vocabulary, persists across calls: direct-mapped,
+ *   one 64-byte line per entry holding the piece's bytes (up to 24) and its tokens (up
+ *   to 6), overwritten on collision, so it never grows or needs clearing.  One call at a
+ *   time uses it: a call takes it with an atomic exchange and gives it back at its end,
+ *   and a call that finds it taken (another thread's encode_batch slice) never waits, it
+ *   falls back to the second cache.  So entries are only ever read and written by the one
+ *   thread holding it, and the exchange orders them between threads.
+ * - The call cache, for texts of 4 KB or more, local to the call: an entry points at the
+ *   piece's earlier occurrence in the text and at the tokens it produced in the output,
+ *   so a hit is a compare and a copy; it holds pieces of any length. */
+#define OH_PIECE_BITS 13
+#define OH_PIECE_MAX_BYTES 24
+#define OH_PIECE_MAX_IDS 6
+
+typedef struct {
+    uint64_t h;       /* hash of the piece; entries with len == 0 are empty */
+    uint8_t len, cnt;
+    uint8_t pad[6];
+    uint8_t bytes[OH_PIECE_MAX_BYTES];
+    uint32_t ids[OH_PIECE_MAX_IDS];
+} oh_piece_ent;
+
+typedef struct oh_piece_cache {
+    volatile int busy;
+    oh_piece_ent ent[(size_t)1 << OH_PIECE_BITS];
+} oh_piece_cache;
+
+#if defined(__GNUC__) || defined(__clang__)
+#define OH_HAVE_PIECE_CACHE 1
+static inline int oh_piece_take(oh_piece_cache *c) { return __atomic_exchange_n(&c->busy, 1, __ATOMIC_ACQUIRE) == 0; }
+static inline void oh_piece_give(oh_piece_cache *c) { __atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE); }
+#elif defined(_MSC_VER)
+#include <intrin.h>
+#define OH_HAVE_PIECE_CACHE 1
+static inline int oh_piece_take(oh_piece_cache *c) { return _InterlockedExchange((volatile long *)&c->busy, 1) == 0; }
+static inline void oh_piece_give(oh_piece_cache *c) { _InterlockedExchange((volatile long *)&c->busy, 0); }
+#else
+/* no portable atomic exchange: no shared cache (oh_piece_cache_new returns NULL) */
+#define OH_HAVE_PIECE_CACHE 0
+static inline int oh_piece_take(oh_piece_cache *c) { (void)c; return 0; }
+static inline void oh_piece_give(oh_piece_cache *c) { (void)c; }
+#endif
+
+/* A new, empty piece cache (NULL when out of memory or unsupported). */
+static oh_piece_cache *oh_piece_cache_new(void) {
+    if (!OH_HAVE_PIECE_CACHE) return NULL;
+    return (oh_piece_cache *)calloc(1, sizeof(oh_piece_cache));
+}
+
 #define OH_CACHE_BITS 12
 #define OH_CACHE_MIN_TEXT 4096
 
@@ -530,32 +579,88 @@ typedef struct {
     uint32_t len, cnt;
 } oh_cache_ent;
 
+#if defined(__GNUC__) || defined(__clang__)
+#define OH_PREFETCH(p) __builtin_prefetch((p))
+#else
+#define OH_PREFETCH(p) ((void)0)
+#endif
+
+/* Pieces are scanned in blocks of this many before any is looked up: the scan starts the
+ * table reads of the whole block (prefetch), so the lookups that follow overlap their
+ * cache misses instead of waiting for each in turn. */
+#define OH_BLOCK 32
+
 /* Encode a whole buffer with no special tokens. */
 static int oh_encode_ordinary(const oh_vocab *v, const uint8_t *s, size_t n, oh_vec *out, oh_err *err) {
     size_t p = 0;
     oh_cache_ent *cache = NULL;
     int use_cache = n >= OH_CACHE_MIN_TEXT;
     int rc = 0;
+    oh_piece_cache *pieces = v->pieces;
+    size_t ends[OH_BLOCK];
+    uint64_t keys[OH_BLOCK];
+    uint64_t slots[OH_BLOCK];
     if (oh_vec_reserve(out, n / 4 + 8)) { err->code = OH_ENOMEM; return -1; }
-    while (p < n) {
-        size_t e = oh_scan(s, n, p), len = e - p;
-        if (len <= 2 || len >= 0xFFFFFFFFu) {
-            if (oh_bpe_piece(v, s + p, len, out, err)) { rc = -1; break; }
-        } else {
+    if (pieces && !oh_piece_take(pieces)) pieces = NULL;
+    while (p < n && rc == 0) {
+        size_t k = 0, j, q = p;
+        while (k < OH_BLOCK && q < n) {
+            size_t e = oh_scan(s, n, q), len = e - q;
+            if (len - 3 < 6 && v->short_tab) {
+                uint64_t key = oh_pack(s + q, len);
+                uint64_t i = oh_short_hash(key, len) & v->short_mask;
+                keys[k] = key;
+                slots[k] = i;
+                OH_PREFETCH(&v->short_tab[i]);
+            } else if (len > 8) {
+                uint64_t h = oh_hash_bytes(s + q, len);
+                keys[k] = h;
+                OH_PREFETCH(&v->slots[h & v->mask]);
+            }
+            ends[k++] = e;
+            q = e;
+        }
+        for (j = 0; j < k; j++) {
+            size_t e = ends[j], len = e - p;
+            if (len <= 2 || len >= 0xFFFFFFFFu) {
+                if (oh_bpe_piece(v, s + p, len, out, err)) { rc = -1; break; }
+                p = e;
+                continue;
+            }
             uint64_t h = 0;
             uint32_t r;
             if (len <= 8 && v->short_tab) {
-                r = oh_short_rank(v, oh_pack(s + p, len), len);
+                /* the probe loop of oh_short_rank, from the slot computed while scanning */
+                uint64_t key = keys[j], i = slots[j];
+                for (;;) {
+                    const oh_short_ent *ent = &v->short_tab[i];
+                    if (ent->key == key && ent->len == len) { r = ent->rank; break; }
+                    if (ent->len == 0) { r = OH_NO_RANK; break; }
+                    i = (i + 1) & v->short_mask;
+                }
             } else {
-                h = oh_hash_bytes(s + p, len);
+                h = len > 8 ? keys[j] : oh_hash_bytes(s + p, len);
                 r = oh_rank_h(v, s + p, len, h);
             }
             if (r != OH_NO_RANK) {
                 if (oh_vec_push(out, r)) { err->code = OH_ENOMEM; rc = -1; break; }
-            } else {
-                oh_cache_ent *ent = NULL;
-                if (len <= 8 && v->short_tab) h = oh_hash_bytes(s + p, len);
-                if (use_cache && !cache) {
+                p = e;
+                continue;
+            }
+            if (len <= 8 && v->short_tab) h = oh_hash_bytes(s + p, len);
+            oh_piece_ent *pe = NULL;
+            oh_cache_ent *ent = NULL;
+            if (pieces && len <= OH_PIECE_MAX_BYTES) {
+                pe = &pieces->ent[h & (((uint64_t)1 << OH_PIECE_BITS) - 1)];
+                if (pe->len == len && pe->h == h && oh_eq(pe->bytes, s + p, len)) {
+                    if (oh_vec_reserve(out, pe->cnt)) { err->code = OH_ENOMEM; rc = -1; break; }
+                    memcpy(out->data + out->len, pe->ids, pe->cnt * sizeof(uint32_t));
+                    out->len += pe->cnt;
+                    p = e;
+                    continue;
+                }
+            } else if (use_cache) {
+                if (!cache) {
                     cache = (oh_cache_ent *)calloc((size_t)1 << OH_CACHE_BITS, sizeof(oh_cache_ent));
                     if (!cache) use_cache = 0;
                 }
@@ -569,21 +674,31 @@ static int oh_encode_ordinary(const oh_vocab *v, const uint8_t *s, size_t n, oh_
                         continue;
                     }
                 }
-                size_t before = out->len;
-                int m = (len < OH_SMALL_PIECE) ? oh_merge_small(v, s + p, len, out, err)
-                                               : oh_merge_large(v, s + p, len, out, err);
-                if (m) { rc = -1; break; }
-                if (ent) {
-                    ent->h = h;
-                    ent->src = p;
-                    ent->len = (uint32_t)len;
-                    ent->dst = before;
-                    ent->cnt = (uint32_t)(out->len - before);
-                }
             }
+            size_t before = out->len;
+            int m = (len < OH_SMALL_PIECE) ? oh_merge_small(v, s + p, len, out, err)
+                                           : oh_merge_large(v, s + p, len, out, err);
+            if (m) { rc = -1; break; }
+            size_t cnt = out->len - before;
+            if (pe) {
+                if (cnt <= OH_PIECE_MAX_IDS) {
+                    pe->h = h;
+                    pe->len = (uint8_t)len;
+                    pe->cnt = (uint8_t)cnt;
+                    memcpy(pe->bytes, s + p, len);
+                    memcpy(pe->ids, out->data + before, cnt * sizeof(uint32_t));
+                }
+            } else if (ent) {
+                ent->h = h;
+                ent->src = p;
+                ent->len = (uint32_t)len;
+                ent->dst = before;
+                ent->cnt = (uint32_t)cnt;
+            }
+            p = e;
         }
-        p = e;
     }
+    if (pieces) oh_piece_give(pieces);
     free(cache);
     return rc;
 }

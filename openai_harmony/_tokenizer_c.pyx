@@ -15,6 +15,8 @@ from types import MappingProxyType
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.list cimport PyList_New
+from cpython.pythread cimport (PyThread_acquire_lock, PyThread_allocate_lock, PyThread_free_lock,
+                               PyThread_release_lock, PyThread_type_lock, WAIT_LOCK)
 from cpython.ref cimport PyObject
 from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc
@@ -58,6 +60,7 @@ cdef extern from "_bpe_core.h" nogil:
         uint32_t *pair_rank
         uint64_t *memo
         void *short_tab
+        void *pieces
 
     ctypedef struct oh_vec:
         uint32_t *data
@@ -82,6 +85,7 @@ cdef extern from "_bpe_core.h" nogil:
 
     uint64_t oh_hash_bytes(const uint8_t *p, size_t n)
     int oh_short_build(oh_vocab *v)
+    void *oh_piece_cache_new()
     int oh_vocab_insert(oh_vocab *v, uint32_t r)
     uint32_t oh_rank(const oh_vocab *v, const uint8_t *p, size_t n)
     int oh_bpe_piece(const oh_vocab *v, const uint8_t *p, size_t n, oh_vec *out, oh_err *err)
@@ -98,8 +102,10 @@ cdef object I64_LIMIT = 1 << 63
 cdef enum:
     # Texts shorter than this are encoded without releasing the GIL (not worth the switch).
     NOGIL_BYTES = 2048
-    # encode_batch starts at most one thread per this many bytes.
+    # encode_batch starts at most one thread per this many bytes,
     BATCH_BYTES_PER_THREAD = 32768
+    # and hands them out in chunks of at least this many bytes.
+    BATCH_CHUNK_BYTES = 16384
 
 cdef object _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -206,7 +212,12 @@ cdef class _Specials:
 
 
 cdef class _Batch:
-    """C buffers for encode_batch; ``run`` encodes a slice of them without the GIL."""
+    """C buffers for encode_batch, handed out in chunks of texts to the encoding threads.
+
+    Threads take the next chunk under a lock and encode it without the GIL, so faster
+    threads take more chunks; the calling thread also turns finished chunks into lists
+    (which needs the GIL) while the others still encode, instead of after them all.
+    """
 
     cdef const uint8_t **texts
     cdef size_t *lens
@@ -216,6 +227,13 @@ cdef class _Batch:
     cdef Py_ssize_t n
     cdef const oh_vocab *vocab
     cdef const oh_specials *specials
+    # chunk c is texts chunk_start[c] .. chunk_start[c + 1] - 1; chunks below next_chunk
+    # are taken, chunk_done[c] is set when chunk c is encoded (both under lock)
+    cdef Py_ssize_t *chunk_start
+    cdef char *chunk_done
+    cdef Py_ssize_t nchunks
+    cdef Py_ssize_t next_chunk
+    cdef PyThread_type_lock lock
     # the texts (owners of the UTF-8 buffers: a tuple, which no callback can empty) and the
     # objects owning vocab/specials, kept alive for as long as any worker thread can still
     # hold this batch
@@ -231,7 +249,11 @@ cdef class _Batch:
         self.outs = <oh_vec *>calloc(n + 1, sizeof(oh_vec))
         self.errs = <oh_err *>calloc(n + 1, sizeof(oh_err))
         self.rcs = <int *>calloc(n + 1, sizeof(int))
-        if not (self.texts and self.lens and self.outs and self.errs and self.rcs):
+        self.chunk_start = <Py_ssize_t *>calloc(n + 2, sizeof(Py_ssize_t))
+        self.chunk_done = <char *>calloc(n + 1, 1)
+        self.lock = PyThread_allocate_lock()
+        if not (self.texts and self.lens and self.outs and self.errs and self.rcs
+                and self.chunk_start and self.chunk_done and self.lock):
             raise MemoryError()
 
     def __dealloc__(self):
@@ -244,21 +266,72 @@ cdef class _Batch:
         free(self.outs)
         free(self.errs)
         free(self.rcs)
+        free(self.chunk_start)
+        free(self.chunk_done)
+        if self.lock:
+            PyThread_free_lock(self.lock)
 
-    def run(self, Py_ssize_t lo, Py_ssize_t hi):
+    cdef void split(self, size_t chunk_bytes):
+        """Cut the texts into chunks of about *chunk_bytes* UTF-8 bytes (at least one text each)."""
+        cdef Py_ssize_t i, c = 0
+        cdef size_t acc = 0
+        self.chunk_start[0] = 0
+        for i in range(self.n):
+            acc += self.lens[i]
+            if acc >= chunk_bytes or i == self.n - 1:
+                c += 1
+                self.chunk_start[c] = i + 1
+                acc = 0
+        self.nchunks = c
+        self.next_chunk = 0
+
+    cdef Py_ssize_t take(self) noexcept nogil:
+        """The next chunk to encode, or nchunks when none is left."""
+        cdef Py_ssize_t c
+        PyThread_acquire_lock(self.lock, WAIT_LOCK)
+        c = self.next_chunk
+        if c < self.nchunks:
+            self.next_chunk = c + 1
+        PyThread_release_lock(self.lock)
+        return c
+
+    cdef void encode_chunk(self, Py_ssize_t c) noexcept nogil:
         cdef Py_ssize_t i
-        if lo < 0 or hi > self.n or lo > hi:
-            raise IndexError("batch range")
+        for i in range(self.chunk_start[c], self.chunk_start[c + 1]):
+            if self.specials != NULL:
+                self.rcs[i] = oh_encode_with_specials(self.vocab, self.specials, self.texts[i],
+                                                      self.lens[i], &self.outs[i], &self.errs[i])
+            else:
+                self.rcs[i] = oh_encode_ordinary(self.vocab, self.texts[i], self.lens[i],
+                                                 &self.outs[i], &self.errs[i])
+        PyThread_acquire_lock(self.lock, WAIT_LOCK)
+        self.chunk_done[c] = 1
+        PyThread_release_lock(self.lock)
+
+    cdef bint done(self, Py_ssize_t c) noexcept nogil:
+        cdef bint d
+        PyThread_acquire_lock(self.lock, WAIT_LOCK)
+        d = self.chunk_done[c]
+        PyThread_release_lock(self.lock)
+        return d
+
+    cdef void stop(self) noexcept nogil:
+        """Hand out no more chunks (the caller is about to raise)."""
+        PyThread_acquire_lock(self.lock, WAIT_LOCK)
+        self.next_chunk = self.nchunks
+        PyThread_release_lock(self.lock)
+
+    def work(self):
+        """Encode chunks until none is left (the body of each extra thread)."""
+        cdef Py_ssize_t c
         if self.vocab == NULL:
             raise RuntimeError("batch is not set up")
         with nogil:
-            for i in range(lo, hi):
-                if self.specials != NULL:
-                    self.rcs[i] = oh_encode_with_specials(self.vocab, self.specials, self.texts[i],
-                                                          self.lens[i], &self.outs[i], &self.errs[i])
-                else:
-                    self.rcs[i] = oh_encode_ordinary(self.vocab, self.texts[i], self.lens[i],
-                                                     &self.outs[i], &self.errs[i])
+            while True:
+                c = self.take()
+                if c >= self.nchunks:
+                    break
+                self.encode_chunk(c)
 
 
 cdef class CoreBPE:
@@ -304,6 +377,7 @@ cdef class CoreBPE:
         free(self.vocab.pair_rank)
         free(self.vocab.memo)
         free(self.vocab.short_tab)
+        free(self.vocab.pieces)
         free(self.dec_data)
         free(self.dec_off)
         free(self.dec_ok)
@@ -368,6 +442,8 @@ cdef class CoreBPE:
             self.vocab.memo = <uint64_t *>calloc(OH_MEMO_SIZE, sizeof(uint64_t))
         if oh_short_build(&self.vocab) < 0:
             raise MemoryError()
+        # merged pieces remembered across calls (_bpe_core.h); NULL (no cache) is fine
+        self.vocab.pieces = oh_piece_cache_new()
 
         # decoder: ranks, then special tokens on top (as the pure backend's list does)
         size = max(n, max(specials.values(), default=-1) + 1)
@@ -607,32 +683,48 @@ cdef class CoreBPE:
             batch.lens[i] = <size_t>blen
             total += <size_t>blen
         nthreads = min(nthreads, n, <Py_ssize_t>(total // BATCH_BYTES_PER_THREAD) + 1)
-        if nthreads <= 1:
-            batch.run(0, n)
-        else:
-            # contiguous slices of about equal byte counts
-            bounds = [0]
-            acc = 0
-            target = total / nthreads
-            for i in range(n):
-                acc += batch.lens[i]
-                if acc >= target * len(bounds) and len(bounds) < nthreads:
-                    bounds.append(i + 1)
-            bounds.append(n)
-            workers = []
-            for t in range(1, len(bounds) - 1):
-                th = threading.Thread(target=batch.run, args=(bounds[t], bounds[t + 1]), daemon=True)
-                th.start()
-                workers.append(th)
-            batch.run(bounds[0], bounds[1])
+        # chunks small enough to balance the threads, large enough to make the lock rare
+        batch.split(max(<size_t>BATCH_CHUNK_BYTES, total // <size_t>(64 * nthreads)) if nthreads > 1 else total + 1)
+        workers = []
+        for t in range(1, nthreads):
+            th = threading.Thread(target=batch.work, daemon=True)
+            th.start()
+            workers.append(th)
+        out = [None] * n
+        cdef Py_ssize_t c, ready = 0  # chunks before `ready` are lists in `out`
+        try:
+            while True:
+                with nogil:
+                    c = batch.take()
+                    if c < batch.nchunks:
+                        batch.encode_chunk(c)
+                while ready < batch.nchunks and batch.done(ready):
+                    self._batch_lists(batch, ready, out)
+                    ready += 1
+                if c >= batch.nchunks:
+                    break
+        except BaseException:
+            with nogil:
+                batch.stop()
+            raise
+        finally:
             for th in workers:
                 th.join()
-        out = [None] * n
-        for i in range(n):
+        while ready < batch.nchunks:
+            self._batch_lists(batch, ready, out)
+            ready += 1
+        return out
+
+    cdef int _batch_lists(self, _Batch batch, Py_ssize_t c, list out) except -1:
+        """Chunk *c*'s results as lists in *out* (its buffers freed), or its first error raised."""
+        cdef Py_ssize_t i
+        for i in range(batch.chunk_start[c], batch.chunk_start[c + 1]):
             if batch.rcs[i]:
                 _raise_core_error(&batch.errs[i])
             out[i] = _vec_to_list(&batch.outs[i], self._ints)
-        return out
+            free(batch.outs[i].data)
+            batch.outs[i].data = NULL
+        return 0
 
     # -- decoding ---------------------------------------------------------------
 

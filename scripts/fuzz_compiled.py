@@ -285,6 +285,9 @@ class Ctx:
 # generators: each returns a printable description and a check to run
 
 
+SYLLABLES = ["str", "ai", "ck", "qu", "ou", "zh", "x", "\u00e9", "\u4e2d", "\u0430\u0431", "th", "ng"]
+
+
 def random_text(rng: random.Random) -> str:
     parts: List[str] = []
     for _ in range(rng.randint(0, 12)):
@@ -310,6 +313,12 @@ def random_text(rng: random.Random) -> str:
             # merges per piece, through the merge memo shared across calls (oh_pair_rank)
             lo, hi = rng.choice([(0x4E00, 0x9FFF), (0x3041, 0x30FF), (0x0E01, 0x0E4B), (0xAC00, 0xD7A3), (0x0430, 0x044F)])
             parts.append("".join(chr(rng.randint(lo, hi)) for _ in range(rng.choice([2, 5, 12, 40, 200]))))
+        elif r < 0.82:
+            # words made of a few syllables, which recur across cases: pieces that need
+            # merging, served from the piece cache kept across calls (_bpe_core.h), near
+            # its limits of 24 bytes and 6 tokens and colliding in its slots
+            parts.append(" ".join("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 9)))
+                                  for _ in range(rng.randint(1, 30))))
         else:
             parts.append("".join(rng.choice(FRAGMENTS + ["a", "b", "x", " ", "1"]) for _ in range(rng.randint(1, 8))))
     return "".join(parts)

@@ -465,3 +465,54 @@ def test_merge_memo_gives_the_same_tokens_every_time(backends):
     for _ in range(2):
         assert [c.encode_ordinary(t) for t in texts] == expected
     assert c.encode_batch(texts * 4, frozenset(), 2) == expected * 4
+
+
+def test_piece_cache_keeps_pieces_apart_across_calls_and_tokenizers():
+    # Merged pieces of up to 24 bytes and 6 tokens are remembered across calls, one cache
+    # per tokenizer (_bpe_core.h, the piece cache), overwritten on collision; a call that
+    # finds it taken by another thread falls back to its own.  Two vocabularies split the
+    # same pieces differently; pieces are reused across calls, near both limits, and in
+    # numbers far beyond the cache's 8,192 entries (collisions).
+    letters = [bytes([b]) for b in range(256)]
+    ranks_a = letters + [b"ab", b"abab", b"cd", b"abcd", b"dd"]
+    ranks_b = letters + [b"ba", b"cd", b"dc", b"bab", b"dcd"]
+    pa, ca = pure.CoreBPE(ranks_a, {}), compiled.CoreBPE(ranks_a, {})
+    pb, cb = pure.CoreBPE(ranks_b, {}), compiled.CoreBPE(ranks_b, {})
+    rng = random.Random(2416)
+    words = ["".join(rng.choice("abcd") for _ in range(rng.choice([3, 5, 8, 12, 23, 24, 25, 30])))
+             for _ in range(400)]
+    texts = [" ".join(rng.sample(words, 12)) for _ in range(300)]
+    for _ in range(2):
+        for t in texts:
+            assert ca.encode_ordinary(t) == pa.encode_ordinary(t), t
+            assert cb.encode_ordinary(t) == pb.encode_ordinary(t), t
+    many = [" ".join("".join(rng.choice("abcd") for _ in range(9)) for _ in range(500)) for _ in range(60)]
+    for t in many + texts[:50]:
+        assert ca.encode_ordinary(t) == pa.encode_ordinary(t)
+    assert ca.encode_batch(texts * 3 + many, frozenset(), 2) == [pa.encode_ordinary(t) for t in texts * 3 + many]
+
+
+def test_encode_batch_threads_keep_order_and_raise_the_first_error():
+    # encode_batch hands out chunks of texts to threads that take the next one as they
+    # finish, and the caller turns finished chunks into lists while the others encode:
+    # results stay in input order, and the error raised is the first failing text's by
+    # position, wherever its chunk was encoded.
+    ranks = [bytes([b]) for b in range(256) if b not in b"qz"] + [b"ab", b"abab", b"cd", b" a"]
+    p, c = pure.CoreBPE(ranks, {}), compiled.CoreBPE(ranks, {})
+    rng = random.Random(1700)
+    texts = [" ".join("".join(rng.choice("abcdxy\u00e9") for _ in range(rng.randint(1, 12)))
+                      for _ in range(rng.randint(50, 1500))) for _ in range(120)]
+    expected = [p.encode_ordinary(t) for t in texts]
+    for threads in (1, 2, 3, 8):
+        assert c.encode_batch(texts, frozenset(), threads) == expected
+        for first, second in ((70, 90), (7, 118), (119, 3)):
+            bad = list(texts)
+            bad[first] += " q"
+            bad[second] += " z"
+            letter = b"q" if first < second else b"z"
+            with pytest.raises(KeyError) as info:
+                p.encode_ordinary(bad[min(first, second)])
+            assert info.value.args == (letter,)
+            with pytest.raises(KeyError) as info:
+                c.encode_batch(bad, frozenset(), threads)
+            assert info.value.args == (letter,), (threads, first, second)
