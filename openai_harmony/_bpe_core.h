@@ -9,6 +9,12 @@
 #include <string.h>
 #include "_unicode_classes.h"
 
+#if defined(__GNUC__) || defined(__clang__)
+#define OH_PREFETCH(p) __builtin_prefetch((p))
+#else
+#define OH_PREFETCH(p) ((void)0)
+#endif
+
 #define OH_NO_RANK 0xFFFFFFFFu
 /* Pieces shorter than this use the simple quadratic merge (fast for words); longer
  * ones use a heap so a megabyte without whitespace stays O(n log n). */
@@ -169,11 +175,22 @@ static int oh_short_build(oh_vocab *v) {
 #define OH_STORE_RELAXED(p, x) (*(volatile uint64_t *)(p) = (x))
 #endif
 
+static inline size_t oh_memo_slot(uint32_t l, uint32_t r) {
+    uint64_t key = ((uint64_t)l << OH_MEMO_IDBITS) | r;
+    return (size_t)((key * 0x9E3779B97F4A7C15ULL) >> (64 - OH_MEMO_BITS));
+}
+
+/* Start reading the memo entry of pair (l, r): a merge needs two new pairs looked up,
+ * and prefetching both first lets their cache misses overlap. */
+static inline void oh_memo_prefetch(const oh_vocab *v, uint32_t l, uint32_t r) {
+    if (v->memo) OH_PREFETCH(&v->memo[oh_memo_slot(l, r)]);
+}
+
 /* Rank of the n bytes at p, which are token l's bytes followed by token r's. */
 static inline uint32_t oh_pair_rank(const oh_vocab *v, uint32_t l, uint32_t r, const uint8_t *p, size_t n) {
     if (v->memo == NULL || ((l | r) >> OH_MEMO_IDBITS) != 0) return oh_rank(v, p, n);
     uint64_t key = ((uint64_t)l << OH_MEMO_IDBITS) | r;
-    uint64_t *slot = &v->memo[(key * 0x9E3779B97F4A7C15ULL) >> (64 - OH_MEMO_BITS)];
+    uint64_t *slot = &v->memo[oh_memo_slot(l, r)];
     uint64_t e = OH_LOAD_RELAXED(slot);
     if ((e >> 21) == (key | ((uint64_t)1 << 42))) {
         uint64_t val = e & OH_MEMO_NONE;
@@ -263,6 +280,8 @@ static int oh_merge_small(const oh_vocab *v, const uint8_t *p, size_t n, oh_vec 
         }
         if (best == OH_NO_RANK) break;
         tok[b] = best;
+        if (b + 2 < m) oh_memo_prefetch(v, best, tok[b + 2]);
+        if (b > 0) oh_memo_prefetch(v, tok[b - 1], best);
         /* drop part b+1 */
         memmove(start + b + 1, start + b + 2, (m - b - 1) * sizeof(uint32_t));
         memmove(pair + b + 1, pair + b + 2, (m - b - 2) * sizeof(uint32_t));
@@ -347,6 +366,8 @@ static int oh_merge_large(const oh_vocab *v, const uint8_t *p, size_t n, oh_vec 
         uint32_t b = nxt[a];
         uint32_t end = nxt[b];
         tok[a] = r;
+        if (end < n) oh_memo_prefetch(v, r, tok[end]);
+        if (prv[a] != UINT32_MAX) oh_memo_prefetch(v, tok[prv[a]], r);
         pair[b] = OH_NO_RANK;
         nxt[a] = end;
         if (end < n) prv[end] = a;
@@ -578,12 +599,6 @@ typedef struct {
     size_t src, dst;
     uint32_t len, cnt;
 } oh_cache_ent;
-
-#if defined(__GNUC__) || defined(__clang__)
-#define OH_PREFETCH(p) __builtin_prefetch((p))
-#else
-#define OH_PREFETCH(p) ((void)0)
-#endif
 
 /* Pieces are scanned in blocks of this many before any is looked up: the scan starts the
  * table reads of the whole block (prefetch), so the lookups that follow overlap their
