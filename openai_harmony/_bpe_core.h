@@ -429,6 +429,23 @@ static inline uint8_t oh_cls_at(const uint8_t *s, size_t i, size_t *w) {
 
 #define OH_LETTER (OH_U | OH_W)
 
+/* Of the letters, ASCII has only a-z in W (Ll) and only A-Z in U (Lu). */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define OH_SWAR 1
+/* How many of the 8 bytes at p, counting from the first, are ASCII lowercase letters: per
+ * byte, b < 0x80 and 'a' <= b <= 'z', tested in all 8 lanes at once (the sums stay below
+ * 0x100 in each lane, so no carry crosses lanes). */
+static inline size_t oh_lower_run8(const uint8_t *p) {
+    const uint64_t H = 0x8080808080808080ULL, L = 0x0101010101010101ULL;
+    uint64_t x = oh_load64(p), y = x & ~H;
+    uint64_t in = (y + L * (0x80 - 'a')) & ~(y + L * (0x80 - 'z' - 1)) & ~x & H;
+    uint64_t out = ~in & H;
+    return out ? (size_t)__builtin_ctzll(out) >> 3 : 8;
+}
+#else
+#define OH_SWAR 0
+#endif
+
 /* The letter alternatives from start q (after the optional prefix was or was not taken):
  *   alt1 = [U]*[W]+   alt2 = [U]+[W]*     (U = Lu Lt Lm Lo M, W = Ll Lm Lo M)
  * With backtracking, alt1 ends after the W run that follows the maximal U run if that
@@ -448,7 +465,16 @@ static inline void oh_word(const uint8_t *s, size_t n, size_t q, size_t *alt1, s
     if (i < n && (f & OH_W) && !(f & OH_U)) {
         /* greedy W run */
         i += w;
-        while (i < n) {
+        for (;;) {
+#if OH_SWAR
+            /* most of it is ASCII lowercase, taken 8 bytes at a time */
+            while (i + 8 <= n) {
+                size_t k = oh_lower_run8(s + i);
+                i += k;
+                if (k < 8) break;
+            }
+#endif
+            if (i >= n) break;
             f = oh_cls_at(s, i, &w);
             if (!(f & OH_W)) break;
             i += w;
