@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import heapq
 import re
+import sys
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import lshift, or_
 from types import MappingProxyType
 from typing import AbstractSet, Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
@@ -26,10 +28,10 @@ from .load import O200K_PATTERN
 
 __all__ = ["CoreBPE"]
 
-_NO_RANK = 1 << 62
-# Pieces at least this long are merged with a heap: the simple rescan is O(n^2), which a
-# megabyte without whitespace would turn into hours.
-_HEAP_THRESHOLD = 128
+_NO_RANK = U32_LIMIT  # above every rank (checked_vocabulary keeps them below 2**32 - 1)
+# Pieces at least this long are merged with a heap: the rescan of a list is O(n^2) and,
+# measured on fresh multilingual text, already slower from about 24 bytes.
+_HEAP_THRESHOLD = 24
 _CACHE_LIMIT = 1 << 16
 
 
@@ -81,6 +83,24 @@ class CoreBPE:
         self._encoder: Dict[bytes, int] = {tok: rank for rank, tok in enumerate(mergeable_ranks)}
         if len(self._encoder) != len(mergeable_ranks):
             raise HarmonyError("vocabulary has duplicate tokens")
+        # The merge works on token ids: the bytes of each id, the id of each single byte (a
+        # byte the vocabulary lacks gets a stand-in id past its end, see _checked), and the
+        # rank of each two-byte token indexed as a native 16-bit integer.
+        self._vocab_size = len(mergeable_ranks)
+        self._tokens = list(mergeable_ranks)
+        self._byte_ranks: List[int] = []
+        for b in range(256):
+            rank = self._encoder.get(bytes([b]))
+            if rank is None:
+                rank = len(self._tokens)
+                self._tokens.append(bytes([b]))
+            self._byte_ranks.append(rank)
+        self._byte_stand_ins = len(self._tokens) > self._vocab_size
+        self._pair_table = [_NO_RANK] * 65536
+        little = sys.byteorder == "little"
+        for rank, tok in enumerate(mergeable_ranks):
+            if len(tok) == 2:
+                self._pair_table[tok[0] | tok[1] << 8 if little else tok[0] << 8 | tok[1]] = rank
         # Most tokens are valid UTF-8 on their own; looking pieces up as str skips encoding
         # them, which is most of the per-piece cost for ordinary text.
         self._str_encoder: Dict[str, int] = {}
@@ -123,77 +143,106 @@ class CoreBPE:
 
     # -- encoding ---------------------------------------------------------------
 
+    def _first_pairs(self, piece: bytes) -> List[int]:
+        """The rank of each adjacent byte pair of *piece* (``_NO_RANK`` if none), plus ``_NO_RANK``.
+
+        Read from a 65536-entry table through two 16-bit views of the bytes (even and odd
+        offsets), so no pair is sliced out or hashed.
+        """
+        n = len(piece)
+        ranks = self._pair_table.__getitem__
+        pairs = [_NO_RANK] * n
+        pairs[0 : n - 1 : 2] = map(ranks, memoryview(piece[: n & ~1]).cast("H"))
+        pairs[1 : n - 1 : 2] = map(ranks, memoryview(piece[1 : 1 + ((n - 1) & ~1)]).cast("H"))
+        return pairs
+
     def _merge(self, piece: bytes) -> List[int]:
-        ranks = self._encoder
+        """tiktoken's merge of one piece's bytes (at least two): its token ids.
+
+        Parts are tracked by token id; the bytes of a candidate pair are the two tokens'
+        bytes joined.  Short pieces rescan a list for the lowest pair; longer ones use a heap
+        (the rescan is O(n^2), which a megabyte without whitespace would turn into hours).
+        """
         n = len(piece)
         if n >= _HEAP_THRESHOLD:
             return self._merge_heap(piece)
-        get = ranks.get
-        bounds = list(range(n + 1))
-        pair_ranks = [get(piece[i : i + 2], _NO_RANK) for i in range(n - 1)]
-        while pair_ranks:
-            best = min(pair_ranks)
+        get = self._encoder.get
+        tokens = self._tokens
+        ids = list(map(self._byte_ranks.__getitem__, piece))
+        pairs = self._first_pairs(piece)  # pairs[k]: rank of parts k and k+1 joined
+        while True:
+            best = min(pairs)
             if best == _NO_RANK:
                 break
-            k = pair_ranks.index(best)
+            k = pairs.index(best)  # leftmost on ties
             # Part k absorbs part k+1; only the pairs touching the new part change rank.
-            del bounds[k + 1]
-            del pair_ranks[k]
-            if k < len(pair_ranks):
-                pair_ranks[k] = get(piece[bounds[k] : bounds[k + 2]], _NO_RANK)
-            if k > 0:
-                pair_ranks[k - 1] = get(piece[bounds[k - 1] : bounds[k + 1]], _NO_RANK)
-        return [ranks[piece[bounds[i] : bounds[i + 1]]] for i in range(len(bounds) - 1)]
+            ids[k] = best
+            del ids[k + 1]
+            del pairs[k]
+            merged = tokens[best]
+            if k + 1 < len(ids):
+                pairs[k] = get(merged + tokens[ids[k + 1]], _NO_RANK)
+            if k:
+                pairs[k - 1] = get(tokens[ids[k - 1]] + merged, _NO_RANK)
+        return self._checked(ids)
 
     def _merge_heap(self, piece: bytes) -> List[int]:
         get = self._encoder.get
+        tokens = self._tokens
         n = len(piece)
+        ids = list(map(self._byte_ranks.__getitem__, piece))
+        pairs = self._first_pairs(piece)
         # Parts form a linked list of start offsets; nxt[i] is where the part at i ends.
-        nxt = list(range(1, n + 1)) + [n]
-        prv = [-1] + list(range(n))
-        pair = [_NO_RANK] * n
-        # Heap entries are ints, rank << 32 | offset: no tuple per entry (a multi-MB piece
-        # would otherwise allocate millions of them, and time per MB would grow with size).
-        heap = []
-        for i in range(n - 1):
-            r = get(piece[i : i + 2])
-            if r is not None:
-                pair[i] = r
-                heap.append(r << 32 | i)
+        nxt = list(range(1, n + 1))
+        prv = list(range(-1, n - 1))
+        # Heap entries are ints, rank << shift | offset (leftmost first on ties), not tuples:
+        # a multi-MB piece would otherwise allocate millions of them.  An entry is current
+        # while pairs[offset] still holds its rank (a part only grows, so the rank of the
+        # pair at an offset never comes back); the _NO_RANK entry of the last part ends the
+        # loop.
+        shift = n.bit_length()
+        mask = (1 << shift) - 1
+        heap = list(map(or_, map(lshift, pairs, repeat(shift, n)), range(n)))
         heapq.heapify(heap)
-        alive = [True] * n
         pop, push = heapq.heappop, heapq.heappush
-        while heap:
+        while True:
             key = pop(heap)
-            r = key >> 32
-            i = key & 0xFFFFFFFF
-            if not alive[i] or pair[i] != r:
-                continue  # stale entry: that pair was merged away or re-ranked
+            r = key >> shift
+            if r == _NO_RANK:
+                break
+            i = key & mask
+            if pairs[i] != r:
+                continue  # stale: that pair was merged away or re-ranked
             j = nxt[i]
-            alive[j] = False
-            end = nxt[j]
-            nxt[i] = end
+            pairs[j] = -1  # part j is gone
+            ids[i] = r
+            end = nxt[i] = nxt[j]
+            merged = tokens[r]
             if end < n:
                 prv[end] = i
-            pair[i] = _NO_RANK
-            if end < n:
-                nr = get(piece[i : nxt[end]])
-                if nr is not None:
-                    pair[i] = nr
-                    push(heap, nr << 32 | i)
+                nr = pairs[i] = get(merged + tokens[ids[end]], _NO_RANK)
+                if nr != _NO_RANK:
+                    push(heap, nr << shift | i)
+            else:
+                pairs[i] = _NO_RANK
             p = prv[i]
             if p >= 0:
-                pr = get(piece[p:end])
-                pair[p] = _NO_RANK if pr is None else pr
-                if pr is not None:
-                    push(heap, pr << 32 | p)
+                pr = pairs[p] = get(tokens[ids[p]] + merged, _NO_RANK)
+                if pr != _NO_RANK:
+                    push(heap, pr << shift | p)
         out = []
         i = 0
-        ranks = self._encoder
         while i < n:
-            out.append(ranks[piece[i : nxt[i]]])
+            out.append(ids[i])
             i = nxt[i]
-        return out
+        return self._checked(out)
+
+    def _checked(self, ids: List[int]) -> List[int]:
+        # A byte missing from the vocabulary has a stand-in id past its end; if one is left
+        # unmerged, fail like a lookup of that byte (as the official tokenizer does).
+        if self._byte_stand_ins and max(ids) >= self._vocab_size:
+            raise KeyError(self._tokens[next(i for i in ids if i >= self._vocab_size)])
+        return ids
 
     def _encode_chunk(self, text: str, out: List[int]) -> None:
         # Look every piece up at C speed; only the misses (pieces that need merging) are
