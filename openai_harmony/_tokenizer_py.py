@@ -88,19 +88,23 @@ class CoreBPE:
         # rank of each two-byte token indexed as a native 16-bit integer.
         self._vocab_size = len(mergeable_ranks)
         self._tokens = list(mergeable_ranks)
-        self._byte_ranks: List[int] = []
+        byte_ranks: List[int] = []
         for b in range(256):
             rank = self._encoder.get(bytes([b]))
             if rank is None:
                 rank = len(self._tokens)
                 self._tokens.append(bytes([b]))
-            self._byte_ranks.append(rank)
+            byte_ranks.append(rank)
         self._byte_stand_ins = len(self._tokens) > self._vocab_size
-        self._pair_table = [_NO_RANK] * 65536
+        pair_table = [_NO_RANK] * 65536
         little = sys.byteorder == "little"
         for rank, tok in enumerate(mergeable_ranks):
             if len(tok) == 2:
-                self._pair_table[tok[0] | tok[1] << 8 if little else tok[0] << 8 | tok[1]] = rank
+                pair_table[tok[0] | tok[1] << 8 if little else tok[0] << 8 | tok[1]] = rank
+        # bound once: the merge loops call them for every piece
+        self._pair_rank = pair_table.__getitem__
+        self._byte_rank = byte_ranks.__getitem__
+        self._rank_of = self._encoder.get
         # Most tokens are valid UTF-8 on their own; looking pieces up as str skips encoding
         # them, which is most of the per-piece cost for ordinary text.
         self._str_encoder: Dict[str, int] = {}
@@ -143,21 +147,20 @@ class CoreBPE:
 
     # -- encoding ---------------------------------------------------------------
 
-    def _first_pairs(self, piece: bytes) -> List[int]:
+    def _first_pairs(self, piece: bytes, n: int) -> List[int]:
         """The rank of each adjacent byte pair of *piece* (``_NO_RANK`` if none), plus ``_NO_RANK``.
 
         Read from a 65536-entry table through two 16-bit views of the bytes (even and odd
         offsets), so no pair is sliced out or hashed.
         """
-        n = len(piece)
-        ranks = self._pair_table.__getitem__
+        rank = self._pair_rank
         pairs = [_NO_RANK] * n
-        pairs[0 : n - 1 : 2] = map(ranks, memoryview(piece[: n & ~1]).cast("H"))
-        pairs[1 : n - 1 : 2] = map(ranks, memoryview(piece[1 : 1 + ((n - 1) & ~1)]).cast("H"))
+        pairs[0 : n - 1 : 2] = map(rank, memoryview(piece[: n & ~1]).cast("H"))
+        pairs[1 : n - 1 : 2] = map(rank, memoryview(piece[1 : 1 + ((n - 1) & ~1)]).cast("H"))
         return pairs
 
-    def _merge(self, piece: bytes) -> List[int]:
-        """tiktoken's merge of one piece's bytes (at least two): its token ids.
+    def _merge(self, piece: bytes, no_rank: int = _NO_RANK) -> List[int]:
+        """tiktoken's merge of one piece's bytes: its token ids.
 
         Parts are tracked by token id; the bytes of a candidate pair are the two tokens'
         bytes joined.  Short pieces rescan a list for the lowest pair; longer ones use a heap
@@ -165,14 +168,14 @@ class CoreBPE:
         """
         n = len(piece)
         if n >= _HEAP_THRESHOLD:
-            return self._merge_heap(piece)
-        get = self._encoder.get
+            return self._merge_heap(piece, n)
+        get = self._rank_of
         tokens = self._tokens
-        ids = list(map(self._byte_ranks.__getitem__, piece))
-        pairs = self._first_pairs(piece)  # pairs[k]: rank of parts k and k+1 joined
+        ids = list(map(self._byte_rank, piece))
+        pairs = self._first_pairs(piece, n)  # pairs[k]: rank of parts k and k+1 joined
         while True:
             best = min(pairs)
-            if best == _NO_RANK:
+            if best == no_rank:
                 break
             k = pairs.index(best)  # leftmost on ties
             # Part k absorbs part k+1; only the pairs touching the new part change rank.
@@ -180,18 +183,18 @@ class CoreBPE:
             del ids[k + 1]
             del pairs[k]
             merged = tokens[best]
-            if k + 1 < len(ids):
-                pairs[k] = get(merged + tokens[ids[k + 1]], _NO_RANK)
+            n -= 1
+            if k + 1 < n:
+                pairs[k] = get(merged + tokens[ids[k + 1]], no_rank)
             if k:
-                pairs[k - 1] = get(tokens[ids[k - 1]] + merged, _NO_RANK)
-        return self._checked(ids)
+                pairs[k - 1] = get(tokens[ids[k - 1]] + merged, no_rank)
+        return self._checked(ids) if self._byte_stand_ins else ids
 
-    def _merge_heap(self, piece: bytes) -> List[int]:
-        get = self._encoder.get
+    def _merge_heap(self, piece: bytes, n: int, no_rank: int = _NO_RANK) -> List[int]:
+        get = self._rank_of
         tokens = self._tokens
-        n = len(piece)
-        ids = list(map(self._byte_ranks.__getitem__, piece))
-        pairs = self._first_pairs(piece)
+        ids = list(map(self._byte_rank, piece))
+        pairs = self._first_pairs(piece, n)
         # Parts form a linked list of start offsets; nxt[i] is where the part at i ends.
         nxt = list(range(1, n + 1))
         prv = list(range(-1, n - 1))
@@ -208,7 +211,7 @@ class CoreBPE:
         while True:
             key = pop(heap)
             r = key >> shift
-            if r == _NO_RANK:
+            if r == no_rank:
                 break
             i = key & mask
             if pairs[i] != r:
@@ -220,27 +223,27 @@ class CoreBPE:
             merged = tokens[r]
             if end < n:
                 prv[end] = i
-                nr = pairs[i] = get(merged + tokens[ids[end]], _NO_RANK)
-                if nr != _NO_RANK:
+                nr = pairs[i] = get(merged + tokens[ids[end]], no_rank)
+                if nr != no_rank:
                     push(heap, nr << shift | i)
             else:
-                pairs[i] = _NO_RANK
+                pairs[i] = no_rank
             p = prv[i]
             if p >= 0:
-                pr = pairs[p] = get(tokens[ids[p]] + merged, _NO_RANK)
-                if pr != _NO_RANK:
+                pr = pairs[p] = get(tokens[ids[p]] + merged, no_rank)
+                if pr != no_rank:
                     push(heap, pr << shift | p)
         out = []
         i = 0
         while i < n:
             out.append(ids[i])
             i = nxt[i]
-        return self._checked(out)
+        return self._checked(out) if self._byte_stand_ins else out
 
     def _checked(self, ids: List[int]) -> List[int]:
         # A byte missing from the vocabulary has a stand-in id past its end; if one is left
         # unmerged, fail like a lookup of that byte (as the official tokenizer does).
-        if self._byte_stand_ins and max(ids) >= self._vocab_size:
+        if max(ids) >= self._vocab_size:
             raise KeyError(self._tokens[next(i for i in ids if i >= self._vocab_size)])
         return ids
 
