@@ -50,14 +50,15 @@ def _split_o200k(text: str) -> List[str]:
     if findall is None:
         # compiled on first use, not at import: about 50 ms
         findall = _o200k_findall = re.compile(PATTERN).findall
-    if text.isascii() or _ASTRAL.search(text) is None:
+    # (str's own methods: a subclass of str may override them)
+    if str.isascii(text) or _ASTRAL.search(text) is None:
         return findall(text)
     # PATTERN spells out the classes over U+0000-U+FFFF only: split a copy in which each
     # character above that is replaced by a stand-in that every class treats alike, then cut
     # the text where the copy was cut (the pieces always cover the whole text).
     pieces = findall(_ASTRAL.sub(_stand_in, text))
     ends = list(accumulate(map(len, pieces)))
-    return list(map(text.__getitem__, map(slice, [0] + ends[:-1], ends)))
+    return list(map(str.__getitem__, repeat(text, len(ends)), map(slice, [0] + ends[:-1], ends)))
 
 
 def _check_str(text: object) -> None:

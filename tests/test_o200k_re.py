@@ -138,3 +138,16 @@ def test_fresh_corpus_tokens_equal_compiled(fresh_documents: List[str]) -> None:
     a, b = pure.CoreBPE(ranks, specials), compiled.CoreBPE(ranks, specials)
     for doc in fresh_documents:
         assert a.encode_ordinary(doc) == b.encode_ordinary(doc)
+
+
+def test_str_subclass_cannot_steer_the_split() -> None:
+    # The ASCII shortcut and the cutting of astral text use str's own methods.
+    class Lying(str):
+        def isascii(self) -> bool:
+            return True
+
+        def __getitem__(self, index: object) -> str:
+            return "X"
+
+    for text in ("a\U0001F680 b", "日本 🚀🚀's", "x"):
+        assert _split_o200k(Lying(text)) == PINNED.findall(text)
