@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import heapq
 import re
-import sys
 from bisect import bisect_right
 from itertools import accumulate, repeat
 from operator import lshift, or_
@@ -86,7 +85,7 @@ class CoreBPE:
             raise HarmonyError("vocabulary has duplicate tokens")
         # The merge works on token ids: the bytes of each id, the id of each single byte (a
         # byte the vocabulary lacks gets a stand-in id past its end, see _checked), and the
-        # rank of each two-byte token indexed as a native 16-bit integer.
+        # rank of each two-byte token by its two bytes.
         self._vocab_size = len(mergeable_ranks)
         self._tokens = list(mergeable_ranks)
         byte_ranks: List[int] = []
@@ -98,10 +97,9 @@ class CoreBPE:
             byte_ranks.append(rank)
         self._byte_stand_ins = len(self._tokens) > self._vocab_size
         pair_table = [_NO_RANK] * 65536
-        little = sys.byteorder == "little"
         for rank, tok in enumerate(mergeable_ranks):
             if len(tok) == 2:
-                pair_table[tok[0] | tok[1] << 8 if little else tok[0] << 8 | tok[1]] = rank
+                pair_table[tok[0] | tok[1] << 8] = rank
         # bound once: the merge loops call them for every piece
         self._pair_rank = pair_table.__getitem__
         self._byte_rank = byte_ranks.__getitem__
@@ -148,16 +146,14 @@ class CoreBPE:
 
     # -- encoding ---------------------------------------------------------------
 
-    def _first_pairs(self, piece: bytes, n: int) -> List[int]:
+    def _first_pairs(self, piece: bytes) -> List[int]:
         """The rank of each adjacent byte pair of *piece* (``_NO_RANK`` if none), plus ``_NO_RANK``.
 
-        Read from a 65536-entry table through two 16-bit views of the bytes (even and odd
-        offsets), so no pair is sliced out or hashed.
+        Read from a 65536-entry table indexed by ``first | second << 8``, computed by
+        ``map`` over the bytes: no pair is sliced out or hashed.
         """
-        rank = self._pair_rank
-        pairs = [_NO_RANK] * n
-        pairs[0 : n - 1 : 2] = map(rank, memoryview(piece[: n & ~1]).cast("H"))
-        pairs[1 : n - 1 : 2] = map(rank, memoryview(piece[1 : 1 + ((n - 1) & ~1)]).cast("H"))
+        pairs = list(map(self._pair_rank, map(or_, piece, map(lshift, piece[1:], repeat(8)))))
+        pairs.append(_NO_RANK)
         return pairs
 
     def _merge(self, piece: bytes, no_rank: int = _NO_RANK) -> List[int]:
@@ -173,7 +169,7 @@ class CoreBPE:
         get = self._rank_of
         tokens = self._tokens
         ids = list(map(self._byte_rank, piece))
-        pairs = self._first_pairs(piece, n)  # pairs[k]: rank of parts k and k+1 joined
+        pairs = self._first_pairs(piece)  # pairs[k]: rank of parts k and k+1 joined
         while True:
             best = min(pairs)
             if best == no_rank:
@@ -195,7 +191,7 @@ class CoreBPE:
         get = self._rank_of
         tokens = self._tokens
         ids = list(map(self._byte_rank, piece))
-        pairs = self._first_pairs(piece, n)
+        pairs = self._first_pairs(piece)
         # Parts form a linked list of start offsets; nxt[i] is where the part at i ends.
         nxt = list(range(1, n + 1))
         prv = list(range(-1, n - 1))
