@@ -1,31 +1,63 @@
 """Pure-Python byte-pair encoder for o200k_harmony (the fallback backend).
 
-``CoreBPE`` splits text with the o200k pre-tokenizer pattern (run by ``regex``), then
-merges each piece's bytes with tiktoken's rule: repeatedly join the adjacent pair whose
-concatenation has the lowest rank, leftmost first on ties.  The compiled backend
-(``_tokenizer_c.pyx``, its twin) has the same class with the same results.
+``CoreBPE`` splits text with the o200k pre-tokenizer pattern (run by the standard library's
+``re`` over the generated ``_o200k_re``; any other pattern by ``regex``), then merges each
+piece's bytes with tiktoken's rule: repeatedly join the adjacent pair whose concatenation
+has the lowest rank, leftmost first on ties.  The compiled backend (``_tokenizer_c.pyx``,
+its twin) has the same class with the same results.
 """
 
 from __future__ import annotations
 
 import heapq
+import re
+from bisect import bisect_right
+from itertools import accumulate, repeat
+from operator import lshift, or_
 from types import MappingProxyType
-from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
+from typing import AbstractSet, Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
 import regex
 
+from ._o200k_re import ASTRAL_STAND_INS, ASTRAL_STARTS, PATTERN
 from ._tokens import U32_LIMIT, as_token_list, check_token, checked_vocabulary
-from ._unicode_pin import PinnedRegex, compile_pinned
+from ._unicode_pin import pin_pattern
 from .errors import HarmonyError
 from .load import O200K_PATTERN
 
 __all__ = ["CoreBPE"]
 
-_NO_RANK = 1 << 62
-# Pieces at least this long are merged with a heap: the simple rescan is O(n^2), which a
-# megabyte without whitespace would turn into hours.
-_HEAP_THRESHOLD = 128
+_NO_RANK = U32_LIMIT  # above every rank (checked_vocabulary keeps them below 2**32 - 1)
+# Pieces at least this long are merged with a heap: the rescan of a list is O(n^2) and,
+# measured on fresh multilingual text, already slower from about 24 bytes.
+_HEAP_THRESHOLD = 24
 _CACHE_LIMIT = 1 << 16
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_o200k_findall: Optional[Callable[[str], List[str]]] = None
+
+
+def _stand_in(m: "re.Match[str]") -> str:
+    return ASTRAL_STAND_INS[bisect_right(ASTRAL_STARTS, ord(m.group())) - 1]
+
+
+def _split_o200k(text: str) -> List[str]:
+    """``findall`` of the pinned o200k pattern (``_unicode_pin``), run by ``re``: 2-3x faster than ``regex``."""
+    global _o200k_findall
+    findall = _o200k_findall
+    if findall is None:
+        # compiled on first use, not at import: about 40 ms
+        findall = _o200k_findall = re.compile(PATTERN).findall
+    # (str's own methods: a subclass of str may override them)
+    if str.isascii(text) or _ASTRAL.search(text) is None:
+        return findall(text)
+    # PATTERN spells out the classes over U+0000-U+FFFF only: split a copy in which each
+    # character above that is replaced by a stand-in that every class treats alike, then cut
+    # the text where the copy was cut (the pieces always cover the whole text).
+    pieces = findall(_ASTRAL.sub(_stand_in, text))
+    ends = list(accumulate(map(len, pieces)))
+    return list(map(str.__getitem__, repeat(text, len(ends)), map(slice, [0] + ends[:-1], ends)))
 
 
 def _check_str(text: object) -> None:
@@ -51,6 +83,27 @@ class CoreBPE:
         self._encoder: Dict[bytes, int] = {tok: rank for rank, tok in enumerate(mergeable_ranks)}
         if len(self._encoder) != len(mergeable_ranks):
             raise HarmonyError("vocabulary has duplicate tokens")
+        # The merge works on token ids: the bytes of each id, the id of each single byte (a
+        # byte the vocabulary lacks gets a stand-in id past its end, see _checked), and the
+        # rank of each two-byte token by its two bytes.
+        self._vocab_size = len(mergeable_ranks)
+        self._tokens = list(mergeable_ranks)
+        byte_ranks: List[int] = []
+        for b in range(256):
+            rank = self._encoder.get(bytes([b]))
+            if rank is None:
+                rank = len(self._tokens)
+                self._tokens.append(bytes([b]))
+            byte_ranks.append(rank)
+        self._byte_stand_ins = len(self._tokens) > self._vocab_size
+        pair_table = [_NO_RANK] * 65536
+        for rank, tok in enumerate(mergeable_ranks):
+            if len(tok) == 2:
+                pair_table[tok[0] | tok[1] << 8] = rank
+        # bound once: the merge loops call them for every piece
+        self._pair_rank = pair_table.__getitem__
+        self._byte_rank = byte_ranks.__getitem__
+        self._rank_of = self._encoder.get
         # Most tokens are valid UTF-8 on their own; looking pieces up as str skips encoding
         # them, which is most of the per-piece cost for ordinary text.
         self._str_encoder: Dict[str, int] = {}
@@ -73,13 +126,11 @@ class CoreBPE:
         self._specials_view: Mapping[str, int] = MappingProxyType(specials)
         self._special_ids = frozenset(specials.values())
         # o200k with the official tokenizer's Unicode version (see _unicode_pin)
-        self._pattern = compile_pinned(pattern)
-        if isinstance(self._pattern, PinnedRegex):
-            self._split = self._pattern.plain.findall
-            self._pin_probe = self._pattern.probe
+        self._split: Callable[[str], List[str]]
+        if pattern == O200K_PATTERN or pattern == pin_pattern(O200K_PATTERN):
+            self._split = _split_o200k
         else:
-            self._split = self._pattern.findall
-            self._pin_probe = None
+            self._split = regex.compile(pattern).findall
         self._special_regex_cache: Dict[FrozenSet[str], "regex.Pattern[str]"] = {}
         self._piece_cache: Dict[str, List[int]] = {}
         self._pattern_text = pattern
@@ -95,105 +146,119 @@ class CoreBPE:
 
     # -- encoding ---------------------------------------------------------------
 
-    def _merge(self, piece: bytes) -> List[int]:
-        ranks = self._encoder
+    def _first_pairs(self, piece: bytes) -> List[int]:
+        """The rank of each adjacent byte pair of *piece* (``_NO_RANK`` if none), plus ``_NO_RANK``.
+
+        Read from a 65536-entry table indexed by ``first | second << 8``, computed by
+        ``map`` over the bytes: no pair is sliced out or hashed.
+        """
+        pairs = list(map(self._pair_rank, map(or_, piece, map(lshift, piece[1:], repeat(8)))))
+        pairs.append(_NO_RANK)
+        return pairs
+
+    def _merge(self, piece: bytes, no_rank: int = _NO_RANK) -> List[int]:
+        """tiktoken's merge of one piece's bytes: its token ids.
+
+        Parts are tracked by token id; the bytes of a candidate pair are the two tokens'
+        bytes joined.  Short pieces rescan a list for the lowest pair; longer ones use a heap
+        (the rescan is O(n^2), which a megabyte without whitespace would turn into hours).
+        """
         n = len(piece)
         if n >= _HEAP_THRESHOLD:
-            return self._merge_heap(piece)
-        get = ranks.get
-        bounds = list(range(n + 1))
-        pair_ranks = [get(piece[i : i + 2], _NO_RANK) for i in range(n - 1)]
-        while pair_ranks:
-            best = min(pair_ranks)
-            if best == _NO_RANK:
+            return self._merge_heap(piece, n)
+        get = self._rank_of
+        tokens = self._tokens
+        ids = list(map(self._byte_rank, piece))
+        pairs = self._first_pairs(piece)  # pairs[k]: rank of parts k and k+1 joined
+        while True:
+            best = min(pairs)
+            if best == no_rank:
                 break
-            k = pair_ranks.index(best)
+            k = pairs.index(best)  # leftmost on ties
             # Part k absorbs part k+1; only the pairs touching the new part change rank.
-            del bounds[k + 1]
-            del pair_ranks[k]
-            if k < len(pair_ranks):
-                pair_ranks[k] = get(piece[bounds[k] : bounds[k + 2]], _NO_RANK)
-            if k > 0:
-                pair_ranks[k - 1] = get(piece[bounds[k - 1] : bounds[k + 1]], _NO_RANK)
-        return [ranks[piece[bounds[i] : bounds[i + 1]]] for i in range(len(bounds) - 1)]
+            ids[k] = best
+            del ids[k + 1]
+            del pairs[k]
+            merged = tokens[best]
+            n -= 1
+            if k + 1 < n:
+                pairs[k] = get(merged + tokens[ids[k + 1]], no_rank)
+            if k:
+                pairs[k - 1] = get(tokens[ids[k - 1]] + merged, no_rank)
+        return self._checked(ids) if self._byte_stand_ins else ids
 
-    def _merge_heap(self, piece: bytes) -> List[int]:
-        get = self._encoder.get
-        n = len(piece)
+    def _merge_heap(self, piece: bytes, n: int, no_rank: int = _NO_RANK) -> List[int]:
+        get = self._rank_of
+        tokens = self._tokens
+        ids = list(map(self._byte_rank, piece))
+        pairs = self._first_pairs(piece)
         # Parts form a linked list of start offsets; nxt[i] is where the part at i ends.
-        nxt = list(range(1, n + 1)) + [n]
-        prv = [-1] + list(range(n))
-        pair = [_NO_RANK] * n
-        # Heap entries are ints, rank << 32 | offset: no tuple per entry (a multi-MB piece
-        # would otherwise allocate millions of them, and time per MB would grow with size).
-        heap = []
-        for i in range(n - 1):
-            r = get(piece[i : i + 2])
-            if r is not None:
-                pair[i] = r
-                heap.append(r << 32 | i)
+        nxt = list(range(1, n + 1))
+        prv = list(range(-1, n - 1))
+        # Heap entries are ints, rank << shift | offset (leftmost first on ties), not tuples:
+        # a multi-MB piece would otherwise allocate millions of them.  An entry is current
+        # while pairs[offset] still holds its rank (a part only grows, so the rank of the
+        # pair at an offset never comes back); the _NO_RANK entry of the last part ends the
+        # loop.
+        shift = n.bit_length()
+        mask = (1 << shift) - 1
+        heap = list(map(or_, map(lshift, pairs, repeat(shift, n)), range(n)))
         heapq.heapify(heap)
-        alive = [True] * n
         pop, push = heapq.heappop, heapq.heappush
-        while heap:
+        while True:
             key = pop(heap)
-            r = key >> 32
-            i = key & 0xFFFFFFFF
-            if not alive[i] or pair[i] != r:
-                continue  # stale entry: that pair was merged away or re-ranked
+            r = key >> shift
+            if r == no_rank:
+                break
+            i = key & mask
+            if pairs[i] != r:
+                continue  # stale: that pair was merged away or re-ranked
             j = nxt[i]
-            alive[j] = False
-            end = nxt[j]
-            nxt[i] = end
+            pairs[j] = -1  # part j is gone
+            ids[i] = r
+            end = nxt[i] = nxt[j]
+            merged = tokens[r]
             if end < n:
                 prv[end] = i
-            pair[i] = _NO_RANK
-            if end < n:
-                nr = get(piece[i : nxt[end]])
-                if nr is not None:
-                    pair[i] = nr
-                    push(heap, nr << 32 | i)
+                nr = pairs[i] = get(merged + tokens[ids[end]], no_rank)
+                if nr != no_rank:
+                    push(heap, nr << shift | i)
+            else:
+                pairs[i] = no_rank
             p = prv[i]
             if p >= 0:
-                pr = get(piece[p:end])
-                pair[p] = _NO_RANK if pr is None else pr
-                if pr is not None:
-                    push(heap, pr << 32 | p)
+                pr = pairs[p] = get(tokens[ids[p]] + merged, no_rank)
+                if pr != no_rank:
+                    push(heap, pr << shift | p)
         out = []
         i = 0
-        ranks = self._encoder
         while i < n:
-            out.append(ranks[piece[i : nxt[i]]])
+            out.append(ids[i])
             i = nxt[i]
-        return out
+        return self._checked(out) if self._byte_stand_ins else out
+
+    def _checked(self, ids: List[int]) -> List[int]:
+        # A byte missing from the vocabulary has a stand-in id past its end; if one is left
+        # unmerged, fail like a lookup of that byte (as the official tokenizer does).
+        if max(ids) >= self._vocab_size:
+            raise KeyError(self._tokens[next(i for i in ids if i >= self._vocab_size)])
+        return ids
 
     def _encode_chunk(self, text: str, out: List[int]) -> None:
-        probe = None if text.isascii() else self._pin_probe
-        if not self._encode_pieces(self._split(text), out, probe):
-            # The text holds a character that the official tokenizer's (older) Unicode
-            # tables leave unassigned: split it again with the pinned pattern.
-            self._encode_pieces(self._pattern.pinned.findall(text), out, None)
-
-    def _encode_pieces(self, pieces: List[str], out: List[int], probe: Any) -> bool:
         # Look every piece up at C speed; only the misses (pieces that need merging) are
         # visited by Python code, found with list.index, which also runs at C speed.
+        pieces = self._split(text)
         ranks = list(map(self._str_encoder.get, pieces))
         try:
             miss = ranks.index(None)
         except ValueError:
             out += ranks  # type: ignore[arg-type]  # no None: index() found none
-            return True
-        # No vocabulary token contains a pinned character (a test checks it), so only the
-        # misses need the pinned-character probe.
-        base = len(out)
+            return
         cache = self._piece_cache
         start = 0
         while True:
             out += ranks[start:miss]  # type: ignore[arg-type]  # before the first None
             piece = pieces[miss]
-            if probe is not None and probe.search(piece):
-                del out[base:]
-                return False
             toks = cache.get(piece)
             if toks is None:
                 toks = self._merge(piece.encode("utf-8"))
@@ -206,7 +271,7 @@ class CoreBPE:
                 miss = ranks.index(None, start)
             except ValueError:
                 out += ranks[start:]  # type: ignore[arg-type]  # no None left
-                return True
+                return
 
     def encode_ordinary(self, text: str) -> List[int]:
         """Encode *text* as ordinary text: special-token strings are split like any other."""

@@ -3,8 +3,10 @@
 The official package splits text with tiktoken 0.14, whose regex engine has Unicode 16.0
 tables; recent ``regex`` releases know Unicode 17.0 or 18.0.  To tiktoken the characters
 added since 16.0 are unassigned: not letters, marks or numbers.  Both backends treat them the
-same way: the pure one through :func:`pin_pattern`, the compiled one through its class
-table (``scripts/gen_unicode_table.py`` reads :data:`UNASSIGNED_IN_ORACLE`).
+same way, through class tables generated with :func:`pin_pattern`: the pure one's ``re``
+pattern (``_o200k_re.py``, by ``scripts/gen_o200k_re.py``), the compiled one's class table
+(``_unicode_classes.h``, by ``scripts/gen_unicode_table.py``).  Any other pattern is run
+with ``regex`` as given.
 
 The ranges were found by ``scripts/probe_oracle_unicode.py``, which compares tiktoken
 with this package on every letter, mark and number code point.
@@ -12,9 +14,9 @@ with this package on every letter, mark and number code point.
 
 from __future__ import annotations
 
-from typing import Any, List, Tuple
+from typing import Tuple
 
-__all__ = ["UNASSIGNED_IN_ORACLE", "PinnedRegex", "compile_pinned", "pin_pattern"]
+__all__ = ["UNASSIGNED_IN_ORACLE", "pin_pattern"]
 
 #: Inclusive code point ranges that are letters/marks/numbers to ``regex`` (2026.5 knows
 #: Unicode 17.0, 2026.11 Unicode 18.0) but unassigned to the official tokenizer.
@@ -132,45 +134,3 @@ def pin_pattern(pattern: str) -> str:
             out.append(pattern[i])
             i += 1
     return "(?V1)" + "".join(out)
-
-
-class PinnedRegex:
-    """``findall`` of the pinned pattern, at the plain pattern's speed for most text.
-
-    The set difference makes ``regex`` about twice as slow, and it only matters for text
-    containing one of the excluded characters, so other text uses the plain pattern (the
-    check is free for ASCII and a fast stdlib ``re`` scan otherwise).
-    """
-
-    def __init__(self, pattern: str) -> None:
-        import re
-
-        import regex
-
-        self.pattern = pattern
-        self.plain = regex.compile(pattern)
-        excluded = _set_text()
-        self.probe = re.compile(excluded) if excluded else None
-        self.pinned = regex.compile(pin_pattern(pattern)) if excluded else self.plain
-
-    def findall(self, text: str) -> List[str]:
-        probe = self.probe
-        if probe is not None and isinstance(text, str) and not text.isascii() and probe.search(text):
-            found: List[str] = self.pinned.findall(text)
-            return found
-        found = self.plain.findall(text)
-        return found
-
-
-def compile_pinned(pattern: str) -> Any:
-    """Compile *pattern* for the ``regex`` module; the o200k pattern comes back pinned.
-
-    The result has ``findall``.  Any other pattern is compiled unchanged.
-    """
-    from .load import O200K_PATTERN
-
-    if pattern == O200K_PATTERN:
-        return PinnedRegex(pattern)
-    import regex
-
-    return regex.compile(pattern)
