@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tupl
 from ._compat import serde
 from ._compat.args import expected, named
 from ._compat.deep import depth_error
-from ._compat.json_value import JsonDumpError, JsonParseError, has_surrogate, normalize_json
+from ._compat.json_value import JsonDumpError, JsonParseError, has_surrogate, is_normalized, normalize_json
 from ._compat.rustfmt import rust_lines
 from .chat import (
     Author,
@@ -653,6 +653,8 @@ def _namespace_text(ns: ToolNamespaceConfig, decoded: bool = False) -> str:
                 if decoded:
                     # Already decoded by the serde emulation (depth checked there).
                     schema = params
+                elif is_normalized(params):
+                    schema = params  # read as is: only strings, ints, lists, plain dicts...
                 else:
                     try:
                         schema = normalize_json(params)
