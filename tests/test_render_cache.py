@@ -72,6 +72,18 @@ def test_mutation_after_render(idx, enc):
     assert after != before
 
 
+
+def test_equal_but_differently_typed_parameters_are_not_confused(enc):
+    # Values Python calls equal (1 == 1.0 == True, 0.0 == -0.0) render differently; the
+    # namespace cache must tell them apart, whatever was rendered before.
+    renderer = Renderer(enc._tokenizer)
+    values = ["x", 1, 1.0, True, 0.0, -0.0, 0.0, ["x", "y"], ("x", "y"), ["x", "y"], 2**63, float(2**63)]
+    for value in values * 2:
+        conv = _conv()
+        conv.messages[1].content[0].tools["functions"].tools[0].parameters["properties"]["a"]["default"] = value
+        assert renderer.render_conversation(conv) == Renderer(enc._tokenizer).render_conversation(conv), value
+
+
 PIECES = [
     "", " ", "\n", "\r\n", "/", "//x", "#", "# Tools", "## ns\n", "x.", "x.\n", "x;", "123", "456abc", "a b ", "  ",
     "Reasoning: high", "ÉCOLE", "ǅungla", "日本語", "\u0301accent", "²", "٣", "\u00a0nbsp", "\x1cfs", "\x85nel",
