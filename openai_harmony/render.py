@@ -13,7 +13,7 @@ from __future__ import annotations
 import marshal
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from ._compat import serde
 from ._compat.args import expected, named
@@ -45,6 +45,8 @@ _CACHE_LIMIT = 1 << 14
 _CACHE_MAX_TEXT = 1 << 16
 # Total characters kept as text-cache keys before the cache is emptied.
 _CACHE_MAX_CHARS = 1 << 22
+# Hashes of texts seen once, kept before the set is emptied (see ``_new_text``).
+_SEEN_LIMIT = 1 << 16
 
 _NS_CACHE_LIMIT = 1 << 8
 # A batch render encodes its texts in parallel only when they add up to this many characters.
@@ -91,6 +93,7 @@ class Renderer:
         # Token lists handed out from the caches are always copied into the output first.
         self._text_cache: Dict[str, List[int]] = {}
         self._text_cache_chars = 0
+        self._seen_texts: Set[int] = set()
         self._header_cache: Dict[Tuple[Any, ...], List[int]] = {}
         self._role_tokens = {r: self._encode(r.value) for r in Role}
         # Length of "<|start|>assistant": the part of an assistant message the prompt supplies.
@@ -426,7 +429,12 @@ class Renderer:
         return toks
 
     def _new_text(self, text: str, pre: Optional[Dict[str, List[int]]]) -> List[int]:
-        """Tokens of a text not in the cache (from the primed batch, else encoded); cached."""
+        """Tokens of a text not in the cache (from the primed batch, else encoded).
+
+        A text is cached the second time it is encoded: texts rendered once (a training
+        set) would only fill the cache, and the garbage collector would keep walking their
+        token lists; the first sighting only records the text's hash.
+        """
         try:
             toks = pre.get(text) if pre else None
             if toks is None:
@@ -436,6 +444,13 @@ class Renderer:
             raise _Fallback from None
         n = len(text)
         if n <= _CACHE_MAX_TEXT:
+            seen = self._seen_texts
+            h = hash(text)  # computed by the cache lookup already
+            if h not in seen:
+                if len(seen) >= _SEEN_LIMIT:
+                    seen.clear()
+                seen.add(h)
+                return toks
             cache = self._text_cache
             if len(cache) >= _CACHE_LIMIT or self._text_cache_chars + n > _CACHE_MAX_CHARS:
                 cache.clear()
