@@ -13,7 +13,7 @@ from __future__ import annotations
 import marshal
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple, cast
 
 from ._compat import serde
 from ._compat.args import expected, named
@@ -68,6 +68,10 @@ _CONSTRAIN = "<|constrain|>"
 _TO_JSON_ERRORS = (AttributeError, TypeError, ValueError, KeyError, NotImplementedError)
 
 
+# A namespace cache entry for a namespace not seen before.
+_UNSEEN: Any = object()
+
+
 class _Fallback(Exception):
     """The fast path met something it does not handle; redo the call on the slow path."""
 
@@ -100,7 +104,7 @@ class Renderer:
         self._assistant_prefix = 1 + len(self._role_tokens[Role.ASSISTANT])
         self._space = self._encode(" ")
         self._next_role_cache: Dict[str, List[int]] = {}
-        self._ns_cache: Dict[Tuple[Any, ...], str] = {}
+        self._ns_cache: Dict[Tuple[Any, ...], Any] = {}
         # Texts encoded ahead of time by a batch call (see ``primed``), per thread.
         self._local = threading.local()
 
@@ -615,28 +619,36 @@ class Renderer:
             if decoded:
                 parts.append(_namespace_text(ns, True))
                 continue
-            ns_key = _namespace_key(ns)
-            text = self._ns_cache.get(ns_key) if ns_key is not None else None
-            if text is None:
-                text = _namespace_text(ns)
-                if ns_key is not None:
-                    cache = self._ns_cache
-                    if len(cache) >= _NS_CACHE_LIMIT:
-                        cache.clear()
-                    cache[ns_key] = text
-            parts.append(text)
+            parts.append(self._namespace(ns))
         return parts
 
+    def _namespace(self, ns: ToolNamespaceConfig) -> str:
+        """A namespace's text, from the cache when the same namespace was rendered before.
 
-def _namespace_key(ns: ToolNamespaceConfig) -> Optional[Tuple[Any, ...]]:
-    """A cache key for a namespace's text, or None when it is not plainly cacheable.
+        The cache is keyed by the namespace's names and descriptions, and holds the
+        parameters' key (``_parameters_key``) with the text. A namespace seen for the
+        first time only leaves its names: one rendered once (a fresh tool set) never pays
+        for the parameters' key.
+        """
+        shape = _namespace_shape(ns)
+        if shape is None:
+            return _namespace_text(ns)
+        cache = self._ns_cache
+        entry = cache.get(shape, _UNSEEN)
+        params = None if entry is _UNSEEN else _parameters_key(ns.tools)
+        if entry is not None and entry is not _UNSEEN and params == entry[0]:
+            return cast(str, entry[1])
+        text = _namespace_text(ns)
+        if entry is _UNSEEN or params is not None:
+            if len(cache) >= _NS_CACHE_LIMIT:
+                cache.clear()
+            cache[shape] = None if params is None else (params, text)
+        return text
 
-    Parameters are keyed by their ``marshal`` bytes: marshal writes only exact builtin
-    types (anything else raises ValueError: not cached) with each value's type and value
-    (True, 1 and 1.0 differ, floats bit for bit) and dict order, so equal bytes mean equal
-    ``json.dumps`` text and so equal rendering. It costs a fifth of ``json.dumps``; values
-    that print the same JSON but marshal differently (a tuple for a list) only miss.
-    """
+
+def _namespace_shape(ns: ToolNamespaceConfig) -> Optional[Tuple[Any, ...]]:
+    """The names and descriptions of a namespace and its tools, or None when they are not
+    all plain strings (such a namespace is not cached)."""
     name = ns.name
     desc = ns.description
     tools = ns.tools
@@ -650,16 +662,24 @@ def _namespace_key(ns: ToolNamespaceConfig) -> Optional[Tuple[Any, ...]]:
         tdesc = tool.description
         if type(tname) is not str or type(tdesc) is not str:
             return None
-        params = tool.parameters
-        if params is None:
-            parts.append((tname, tdesc, None))
-            continue
-        try:
-            dumped = marshal.dumps(params)
-        except (ValueError, RecursionError):
-            return None
-        parts.append((tname, tdesc, dumped))
+        parts.append(tname)
+        parts.append(tdesc)
     return tuple(parts)
+
+
+def _parameters_key(tools: List[ToolDescription]) -> Optional[Tuple[Optional[bytes], ...]]:
+    """The tools' parameters as a cache key (None: not cacheable).
+
+    Parameters are keyed by their ``marshal`` bytes: marshal writes only exact builtin
+    types (anything else raises ValueError: not cached) with each value's type and value
+    (True, 1 and 1.0 differ, floats bit for bit) and dict order, so equal bytes mean equal
+    ``json.dumps`` text and so equal rendering. It costs a fifth of ``json.dumps``; values
+    that print the same JSON but marshal differently (a tuple for a list) only miss.
+    """
+    try:
+        return tuple([None if t.parameters is None else marshal.dumps(t.parameters) for t in tools])
+    except (ValueError, RecursionError):
+        return None
 
 
 def _opt_str(value: Any) -> Optional[str]:
