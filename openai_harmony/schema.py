@@ -72,6 +72,11 @@ def schema_to_typescript(schema: Any, indent: str = "") -> str:
                 out.append(" // " + " ".join(trailing))
         return "".join(out)
 
+    return _typed(schema, get, indent)
+
+
+def _typed(schema: Any, get: Callable[..., Any], indent: str) -> str:
+    """The type text of a schema without a ``oneOf`` list (*get* reads its keys)."""
     ty = get("type")
     if type(ty) is str:
         if ty == "string":
@@ -132,7 +137,7 @@ def _object_to_typescript(schema: Dict[str, Any], indent: str) -> str:
             if type(one_of) is list:
                 _one_of_property(out, key + opt, vget, one_of, indent)
                 continue
-            type_str = schema_to_typescript(val, prop_indent)
+            type_str = _typed(val, vget, prop_indent)  # no oneOf list here
             if vget("nullable") is True and "null" not in type_str:
                 type_str += " | null"
             if one_of is _MISSING:
