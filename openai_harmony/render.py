@@ -699,7 +699,7 @@ def _namespace_text(ns: ToolNamespaceConfig, decoded: bool = False) -> str:
     lines = [f"## {name}\n"]
     if desc is not None:
         if tools:
-            lines.extend("// " + line for line in rust_lines(desc))
+            lines.extend(["// " + line for line in rust_lines(desc)])
         else:
             lines.extend(rust_lines(desc))
     if tools:
@@ -711,7 +711,10 @@ def _namespace_text(ns: ToolNamespaceConfig, decoded: bool = False) -> str:
             tdesc = tool.description
             if type(tname) is not str or type(tdesc) is not str:
                 raise _Fallback
-            lines.extend("// " + line for line in rust_lines(tdesc))
+            if "\n" in tdesc:
+                lines.extend(["// " + line for line in rust_lines(tdesc)])
+            elif tdesc:
+                lines.append("// " + tdesc)  # rust_lines of a single line
             params = tool.parameters
             if params is not None:
                 if decoded:
