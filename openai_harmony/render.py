@@ -98,6 +98,11 @@ class Renderer:
         self._text_cache: Dict[str, List[int]] = {}
         self._text_cache_chars = 0
         self._seen_texts: Set[int] = set()
+        # Keeping a text's tokens costs about as much as encoding the text again with the
+        # compiled encoder, a tenth of that with the pure-Python one: any other encoder
+        # is cached from the first encoding on (see ``_new_text``). Told by the module
+        # name, so that the compiled backend never imports the pure one.
+        self._cache_first_sight = type(tokenizer).__module__ != "openai_harmony._tokenizer_c"
         self._header_cache: Dict[Tuple[Any, ...], List[int]] = {}
         self._role_tokens = {r: self._encode(r.value) for r in Role}
         # Length of "<|start|>assistant": the part of an assistant message the prompt supplies.
@@ -435,9 +440,10 @@ class Renderer:
     def _new_text(self, text: str, pre: Optional[Dict[str, List[int]]]) -> List[int]:
         """Tokens of a text not in the cache (from the primed batch, else encoded).
 
-        A text is cached the second time it is encoded: texts rendered once (a training
-        set) would only fill the cache, and the garbage collector would keep walking their
-        token lists; the first sighting only records the text's hash.
+        With the compiled encoder a text is cached the second time it is encoded: texts
+        rendered once (a training set) would only fill the cache, and the garbage
+        collector would keep walking their token lists; the first sighting only records
+        the text's hash.
         """
         try:
             toks = pre.get(text) if pre else None
@@ -450,7 +456,7 @@ class Renderer:
         if n <= _CACHE_MAX_TEXT:
             seen = self._seen_texts
             h = hash(text)  # computed by the cache lookup already
-            if h not in seen:
+            if h not in seen and not self._cache_first_sight:
                 if len(seen) >= _SEEN_LIMIT:
                     seen.clear()
                 seen.add(h)

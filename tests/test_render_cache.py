@@ -86,6 +86,18 @@ def test_equal_but_differently_typed_parameters_are_not_confused(enc):
         assert renderer.render_conversation(conv) == Renderer(enc._tokenizer).render_conversation(conv), value
 
 
+
+def test_first_second_and_later_renders_agree(enc):
+    # The caches fill on the first or second sighting (texts, namespaces): every render
+    # of the same conversation, through each of those stages, gives the same tokens.
+    renderer = Renderer(enc._tokenizer)
+    conv = _conv()
+    expected = Renderer(enc._tokenizer).render_conversation_for_training(copy.deepcopy(conv))
+    for _ in range(4):
+        assert renderer.render_conversation_for_training(conv) == expected
+        assert renderer.render_conversation_for_training(copy.deepcopy(conv)) == expected
+
+
 PIECES = [
     "", " ", "\n", "\r\n", "/", "//x", "#", "# Tools", "## ns\n", "x.", "x.\n", "x;", "123", "456abc", "a b ", "  ",
     "Reasoning: high", "ÉCOLE", "ǅungla", "日本語", "\u0301accent", "²", "٣", "\u00a0nbsp", "\x1cfs", "\x85nel",
