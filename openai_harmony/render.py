@@ -454,13 +454,14 @@ class Renderer:
             raise _Fallback from None
         n = len(text)
         if n <= _CACHE_MAX_TEXT:
-            seen = self._seen_texts
-            h = hash(text)  # computed by the cache lookup already
-            if h not in seen and not self._cache_first_sight:
-                if len(seen) >= _SEEN_LIMIT:
-                    seen.clear()
-                seen.add(h)
-                return toks
+            if not self._cache_first_sight:
+                seen = self._seen_texts
+                h = hash(text)  # computed by the cache lookup already
+                if h not in seen:
+                    if len(seen) >= _SEEN_LIMIT:
+                        seen.clear()
+                    seen.add(h)
+                    return toks
             cache = self._text_cache
             if len(cache) >= _CACHE_LIMIT or self._text_cache_chars + n > _CACHE_MAX_CHARS:
                 cache.clear()
