@@ -10,15 +10,15 @@ cleaned objects (same ``HarmonyError`` / ``RuntimeError``).
 
 from __future__ import annotations
 
-import json
+import marshal
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, cast
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple, cast
 
 from ._compat import serde
 from ._compat.args import expected, named
 from ._compat.deep import depth_error
-from ._compat.json_value import JsonDumpError, JsonParseError, has_surrogate, normalize_json
+from ._compat.json_value import JsonDumpError, JsonParseError, has_surrogate, is_normalized, normalize_json
 from ._compat.rustfmt import rust_lines
 from .chat import (
     Author,
@@ -45,11 +45,12 @@ _CACHE_LIMIT = 1 << 14
 _CACHE_MAX_TEXT = 1 << 16
 # Total characters kept as text-cache keys before the cache is emptied.
 _CACHE_MAX_CHARS = 1 << 22
+# Hashes of texts seen once, kept before the set is emptied (see ``_new_text``).
+_SEEN_LIMIT = 1 << 16
 
 _NS_CACHE_LIMIT = 1 << 8
 # A batch render encodes its texts in parallel only when they add up to this many characters.
 _PRIME_MIN_CHARS = 1 << 15
-_dumps = json.JSONEncoder().encode
 
 _ROLE_DEBUG = {
     Role.USER: "User",
@@ -65,6 +66,10 @@ _CONSTRAIN = "<|constrain|>"
 # What a malformed object's to_json() can raise (json.dumps, or a wrong type inside);
 # re-raised with the argument's name.
 _TO_JSON_ERRORS = (AttributeError, TypeError, ValueError, KeyError, NotImplementedError)
+
+
+# A namespace cache entry for a namespace not seen before.
+_UNSEEN: Any = object()
 
 
 class _Fallback(Exception):
@@ -92,13 +97,19 @@ class Renderer:
         # Token lists handed out from the caches are always copied into the output first.
         self._text_cache: Dict[str, List[int]] = {}
         self._text_cache_chars = 0
+        self._seen_texts: Set[int] = set()
+        # Keeping a text's tokens costs about as much as encoding the text again with the
+        # compiled encoder, a tenth of that with the pure-Python one: any other encoder
+        # is cached from the first encoding on (see ``_new_text``). Told by the module
+        # name, so that the compiled backend never imports the pure one.
+        self._cache_first_sight = type(tokenizer).__module__ != "openai_harmony._tokenizer_c"
         self._header_cache: Dict[Tuple[Any, ...], List[int]] = {}
         self._role_tokens = {r: self._encode(r.value) for r in Role}
         # Length of "<|start|>assistant": the part of an assistant message the prompt supplies.
         self._assistant_prefix = 1 + len(self._role_tokens[Role.ASSISTANT])
         self._space = self._encode(" ")
         self._next_role_cache: Dict[str, List[int]] = {}
-        self._ns_cache: Dict[Tuple[Any, ...], str] = {}
+        self._ns_cache: Dict[Tuple[Any, ...], Any] = {}
         # Texts encoded ahead of time by a batch call (see ``primed``), per thread.
         self._local = threading.local()
 
@@ -161,9 +172,8 @@ class Renderer:
         fn_tools = _fn_tools_option(render_options)
         out: List[int] = []
         try:
-            if type(message) is not Message:
-                raise _Fallback
-            self._render_message(message, fn_tools, out)
+            self._scan([message])
+            self._emit([message], fn_tools, False, out)
             return out
         except (_Fallback, _RenderFail):
             pass
@@ -180,7 +190,7 @@ class Renderer:
         msg = serde.load_message(text)
         out = []
         try:
-            self._render_message(msg, fn_tools, out, True)
+            self._emit([msg], fn_tools, True, out)
         except _RenderFail as exc:
             raise RuntimeError(str(exc)) from None
         return out
@@ -328,80 +338,142 @@ class Renderer:
         spans: Optional[List[Any]] = None,
     ) -> List[int]:
         """Tokens of the kept messages; *spans* gets (message index, start) for each."""
+        fn_tools, first_final = self._scan(messages)
+        skip_before = -1
+        if auto_drop and first_final >= 0:
+            # Analysis before the first final is dropped when the last assistant message
+            # is a final one.
+            for msg in reversed(messages):
+                if msg.author.role is Role.ASSISTANT:
+                    if msg.channel == "final":
+                        skip_before = first_final
+                    break
+        out: List[int] = []
+        self._emit(messages, fn_tools, decoded, out, skip_before, spans)
+        return out
+
+    @staticmethod
+    def _scan(messages: Sequence[Any]) -> Tuple[bool, int]:
+        """Check the objects the fast path reads; return whether a developer message has
+        function tools and the index of the first final message (-1 if none)."""
         fn_tools = False
-        last_assistant_final = False
-        seen_assistant = False
         first_final = -1
         for idx, msg in enumerate(messages):
-            if type(msg) is not Message or type(msg.author) is not Author:
+            if type(msg) is not Message:
                 raise _Fallback
-            if type(msg.content) is not list:
+            author = msg.author
+            # A plain "assistant" string hashes like Role.ASSISTANT (header cache), but the
+            # `is Role...` checks need the enum: such a message takes the slow path.
+            if type(author) is not Author or type(author.role) is not Role:
+                raise _Fallback
+            contents = msg.content
+            if type(contents) is not list:
                 raise _Fallback
             if first_final < 0 and msg.channel == "final":
                 first_final = idx
-            for c in msg.content:
+            for c in contents:
                 if type(c) is DeveloperContent and c.tools:
                     if type(c.tools) is not dict:
                         raise _Fallback
                     ns = c.tools.get("functions")
                     if ns is not None and type(ns) is ToolNamespaceConfig and ns.tools:
                         fn_tools = True
-        if auto_drop:
-            for msg in reversed(messages):
-                if msg.author.role is Role.ASSISTANT:
-                    seen_assistant = True
-                    last_assistant_final = msg.channel == "final"
-                    break
-        drop = auto_drop and seen_assistant and last_assistant_final and first_final >= 0
-        out: List[int] = []
-        render = self._render_message
+        return fn_tools, first_final
+
+    def _emit(
+        self,
+        messages: Sequence[Message],
+        fn_tools: bool,
+        decoded: bool,
+        out: List[int],
+        skip_before: int = -1,
+        spans: Optional[List[Any]] = None,
+    ) -> None:
+        """Append the tokens of *messages* (checked by ``_scan``) to *out*, leaving out the
+        analysis messages before index *skip_before*.
+
+        The common message (cached header, text contents) is handled inline: this loop is
+        most of a render's Python time.
+        """
+        header_cache = self._header_cache
+        text_cache = self._text_cache
+        pre = getattr(self._local, "pre", None)
+        end = self._end
+        call = self._call
+        assistant = Role.ASSISTANT
         for idx, msg in enumerate(messages):
-            if drop and idx < first_final and msg.channel == "analysis":
+            channel = msg.channel
+            if idx < skip_before and channel == "analysis":
                 continue
             if spans is not None:
                 spans.append((idx, len(out)))
-            render(msg, fn_tools, out, decoded)
-        return out
+            author = msg.author
+            role = author.role
+            recipient = msg.recipient
+            content_type = msg.content_type
+            try:
+                header = header_cache.get((role, author.name, recipient, channel, content_type))
+            except TypeError:  # unhashable field value
+                raise _Fallback from None
+            if header is None:
+                header = self._header(author, recipient, channel, content_type)
+            out += header
+            for c in msg.content:
+                if type(c) is TextContent:
+                    text = c.text
+                    if type(text) is not str:
+                        raise _Fallback
+                    toks = text_cache.get(text)
+                    out += toks if toks is not None else self._new_text(text, pre)
+                else:
+                    self._structured(c, role, fn_tools, decoded, out)
+            out.append(call if recipient is not None and role is assistant else end)
 
     # -- message level -----------------------------------------------------------------
 
     def _text(self, text: str) -> List[int]:
         toks = self._text_cache.get(text)
         if toks is None:
-            pre = getattr(self._local, "pre", None)
-            try:
-                toks = pre.get(text) if pre else None
-                if toks is None:
-                    toks = self._encode(text)
-            except UnicodeEncodeError:
-                # Surrogates: serde_json would join pairs or reject lone ones.
-                raise _Fallback from None
-            n = len(text)
-            if n <= _CACHE_MAX_TEXT:
-                cache = self._text_cache
-                if len(cache) >= _CACHE_LIMIT or self._text_cache_chars + n > _CACHE_MAX_CHARS:
-                    cache.clear()
-                    self._text_cache_chars = 0
-                cache[text] = toks
-                self._text_cache_chars += n
+            toks = self._new_text(text, getattr(self._local, "pre", None))
         return toks
 
-    def _header(self, author: Any, recipient: Any, channel: Any, content_type: Any) -> List[int]:
-        if type(author) is not Author:
-            raise _Fallback
-        role = author.role
-        # Before the cache: a plain "assistant" string hashes like Role.ASSISTANT, but the
-        # later `is Role...` checks need the enum, so such a message takes the slow path.
-        if type(role) is not Role:
-            raise _Fallback
-        name = author.name
-        key = (role, name, recipient, channel, content_type)
+    def _new_text(self, text: str, pre: Optional[Dict[str, List[int]]]) -> List[int]:
+        """Tokens of a text not in the cache (from the primed batch, else encoded).
+
+        With the compiled encoder a text is cached the second time it is encoded: texts
+        rendered once (a training set) would only fill the cache, and the garbage
+        collector would keep walking their token lists; the first sighting only records
+        the text's hash.
+        """
         try:
-            toks = self._header_cache.get(key)
-        except TypeError:  # unhashable field value
+            toks = pre.get(text) if pre else None
+            if toks is None:
+                toks = self._encode(text)
+        except UnicodeEncodeError:
+            # Surrogates: serde_json would join pairs or reject lone ones.
             raise _Fallback from None
-        if toks is not None:
-            return toks
+        n = len(text)
+        if n <= _CACHE_MAX_TEXT:
+            if not self._cache_first_sight:
+                seen = self._seen_texts
+                h = hash(text)  # computed by the cache lookup already
+                if h not in seen:
+                    if len(seen) >= _SEEN_LIMIT:
+                        seen.clear()
+                    seen.add(h)
+                    return toks
+            cache = self._text_cache
+            if len(cache) >= _CACHE_LIMIT or self._text_cache_chars + n > _CACHE_MAX_CHARS:
+                cache.clear()
+                self._text_cache_chars = 0
+            cache[text] = toks
+            self._text_cache_chars += n
+        return toks
+
+    def _header(self, author: Author, recipient: Any, channel: Any, content_type: Any) -> List[int]:
+        """Tokens of a header not in the cache (the caller looked it up); cached."""
+        role = author.role
+        name = author.name
         for v in (name, recipient, channel, content_type):
             if v is not None and type(v) is not str:
                 raise _Fallback
@@ -432,45 +504,26 @@ class Renderer:
         cache = self._header_cache
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
-        cache[key] = toks
+        cache[(role, name, recipient, channel, content_type)] = toks
         return toks
 
-    def _render_message(
-        self, msg: Message, fn_tools: bool, out: List[int], decoded: bool = False
-    ) -> None:
-        recipient = msg.recipient
-        out += self._header(msg.author, recipient, msg.channel, msg.content_type)
-        role = msg.author.role
-        contents = msg.content
-        if type(contents) is not list:
-            raise _Fallback
-        for c in contents:
-            tp = type(c)
-            if tp is TextContent:
-                text = cast(TextContent, c).text
-                if type(text) is not str:
-                    raise _Fallback
-                out += self._text(text)
-            elif tp is SystemContent:
-                if role is not Role.SYSTEM:
-                    raise _RenderFail(
-                        "SystemContent may only appear in system messages, found in "
-                        + _ROLE_DEBUG[role]
-                    )
-                out += self._sections(self._system_sections(cast(SystemContent, c), fn_tools, decoded))
-            elif tp is DeveloperContent:
-                if role is not Role.DEVELOPER:
-                    raise _RenderFail(
-                        "DeveloperContent may only appear in developer messages, found in "
-                        + _ROLE_DEBUG[role]
-                    )
-                out += self._sections(self._developer_sections(cast(DeveloperContent, c), decoded))
-            else:
-                raise _Fallback
-        if role is Role.ASSISTANT and recipient is not None:
-            out.append(self._call)
+    def _structured(self, c: Any, role: Role, fn_tools: bool, decoded: bool, out: List[int]) -> None:
+        """Append the tokens of a content other than text."""
+        tp = type(c)
+        if tp is SystemContent:
+            if role is not Role.SYSTEM:
+                raise _RenderFail(
+                    "SystemContent may only appear in system messages, found in " + _ROLE_DEBUG[role]
+                )
+            out += self._sections(self._system_sections(c, fn_tools, decoded))
+        elif tp is DeveloperContent:
+            if role is not Role.DEVELOPER:
+                raise _RenderFail(
+                    "DeveloperContent may only appear in developer messages, found in " + _ROLE_DEBUG[role]
+                )
+            out += self._sections(self._developer_sections(c, decoded))
         else:
-            out.append(self._end)
+            raise _Fallback
 
     # -- system / developer contents ---------------------------------------------------
 
@@ -573,26 +626,36 @@ class Renderer:
             if decoded:
                 parts.append(_namespace_text(ns, True))
                 continue
-            ns_key = _namespace_key(ns)
-            text = self._ns_cache.get(ns_key) if ns_key is not None else None
-            if text is None:
-                text = _namespace_text(ns)
-                if ns_key is not None:
-                    cache = self._ns_cache
-                    if len(cache) >= _NS_CACHE_LIMIT:
-                        cache.clear()
-                    cache[ns_key] = text
-            parts.append(text)
+            parts.append(self._namespace(ns))
         return parts
 
+    def _namespace(self, ns: ToolNamespaceConfig) -> str:
+        """A namespace's text, from the cache when the same namespace was rendered before.
 
-def _namespace_key(ns: ToolNamespaceConfig) -> Optional[Tuple[Any, ...]]:
-    """A cache key for a namespace's text, or None when it is not plainly cacheable.
+        The cache is keyed by the namespace's names and descriptions, and holds the
+        parameters' key (``_parameters_key``) with the text. A namespace seen for the
+        first time only leaves its names: one rendered once (a fresh tool set) never pays
+        for the parameters' key.
+        """
+        shape = _namespace_shape(ns)
+        if shape is None:
+            return _namespace_text(ns)
+        cache = self._ns_cache
+        entry = cache.get(shape, _UNSEEN)
+        params = None if entry is _UNSEEN else _parameters_key(ns.tools)
+        if entry is not None and entry is not _UNSEEN and params == entry[0]:
+            return cast(str, entry[1])
+        text = _namespace_text(ns)
+        if entry is _UNSEEN or params is not None:
+            if len(cache) >= _NS_CACHE_LIMIT:
+                cache.clear()
+            cache[shape] = None if params is None else (params, text)
+        return text
 
-    The official renderer sees parameters only through ``json.dumps`` (then serde_json), so
-    equal ``json.dumps`` output means equal rendering; values json.dumps refuses are not
-    cached (the uncached path reproduces the official error).
-    """
+
+def _namespace_shape(ns: ToolNamespaceConfig) -> Optional[Tuple[Any, ...]]:
+    """The names and descriptions of a namespace and its tools, or None when they are not
+    all plain strings (such a namespace is not cached)."""
     name = ns.name
     desc = ns.description
     tools = ns.tools
@@ -606,16 +669,24 @@ def _namespace_key(ns: ToolNamespaceConfig) -> Optional[Tuple[Any, ...]]:
         tdesc = tool.description
         if type(tname) is not str or type(tdesc) is not str:
             return None
-        params = tool.parameters
-        if params is None:
-            parts.append((tname, tdesc, None))
-            continue
-        try:
-            dumped = _dumps(params)
-        except (TypeError, ValueError, RecursionError):
-            return None
-        parts.append((tname, tdesc, dumped))
+        parts.append(tname)
+        parts.append(tdesc)
     return tuple(parts)
+
+
+def _parameters_key(tools: List[ToolDescription]) -> Optional[Tuple[Optional[bytes], ...]]:
+    """The tools' parameters as a cache key (None: not cacheable).
+
+    Parameters are keyed by their ``marshal`` bytes: marshal writes only exact builtin
+    types (anything else raises ValueError: not cached) with each value's type and value
+    (True, 1 and 1.0 differ, floats bit for bit) and dict order, so equal bytes mean equal
+    ``json.dumps`` text and so equal rendering. It costs a fifth of ``json.dumps``; values
+    that print the same JSON but marshal differently (a tuple for a list) only miss.
+    """
+    try:
+        return tuple([None if t.parameters is None else marshal.dumps(t.parameters) for t in tools])
+    except (ValueError, RecursionError):
+        return None
 
 
 def _opt_str(value: Any) -> Optional[str]:
@@ -635,7 +706,7 @@ def _namespace_text(ns: ToolNamespaceConfig, decoded: bool = False) -> str:
     lines = [f"## {name}\n"]
     if desc is not None:
         if tools:
-            lines.extend("// " + line for line in rust_lines(desc))
+            lines.extend(["// " + line for line in rust_lines(desc)])
         else:
             lines.extend(rust_lines(desc))
     if tools:
@@ -647,12 +718,17 @@ def _namespace_text(ns: ToolNamespaceConfig, decoded: bool = False) -> str:
             tdesc = tool.description
             if type(tname) is not str or type(tdesc) is not str:
                 raise _Fallback
-            lines.extend("// " + line for line in rust_lines(tdesc))
+            if "\n" in tdesc:
+                lines.extend(["// " + line for line in rust_lines(tdesc)])
+            elif tdesc:
+                lines.append("// " + tdesc)  # rust_lines of a single line
             params = tool.parameters
             if params is not None:
                 if decoded:
                     # Already decoded by the serde emulation (depth checked there).
                     schema = params
+                elif is_normalized(params):
+                    schema = params  # read as is: only strings, ints, lists, plain dicts...
                 else:
                     try:
                         schema = normalize_json(params)

@@ -63,6 +63,8 @@ MUTATIONS = [
 def test_mutation_after_render(idx, enc):
     conv = _conv()
     renderer = Renderer(enc._tokenizer)
+    # Twice: some caches keep an entry only from the second sighting on.
+    renderer.render_conversation(conv)
     before = renderer.render_conversation(conv)
     assert before == Renderer(enc._tokenizer).render_conversation(copy.deepcopy(conv))
     MUTATIONS[idx](conv)
@@ -70,6 +72,30 @@ def test_mutation_after_render(idx, enc):
     fresh = Renderer(enc._tokenizer).render_conversation(copy.deepcopy(conv))
     assert after == fresh
     assert after != before
+
+
+
+def test_equal_but_differently_typed_parameters_are_not_confused(enc):
+    # Values Python calls equal (1 == 1.0 == True, 0.0 == -0.0) render differently; the
+    # namespace cache must tell them apart, whatever was rendered before.
+    renderer = Renderer(enc._tokenizer)
+    values = ["x", 1, 1.0, True, 0.0, -0.0, 0.0, ["x", "y"], ("x", "y"), ["x", "y"], 2**63, float(2**63)]
+    for value in values * 2:
+        conv = _conv()
+        conv.messages[1].content[0].tools["functions"].tools[0].parameters["properties"]["a"]["default"] = value
+        assert renderer.render_conversation(conv) == Renderer(enc._tokenizer).render_conversation(conv), value
+
+
+
+def test_first_second_and_later_renders_agree(enc):
+    # The caches fill on the first or second sighting (texts, namespaces): every render
+    # of the same conversation, through each of those stages, gives the same tokens.
+    renderer = Renderer(enc._tokenizer)
+    conv = _conv()
+    expected = Renderer(enc._tokenizer).render_conversation_for_training(copy.deepcopy(conv))
+    for _ in range(4):
+        assert renderer.render_conversation_for_training(conv) == expected
+        assert renderer.render_conversation_for_training(copy.deepcopy(conv)) == expected
 
 
 PIECES = [

@@ -22,6 +22,7 @@ __all__ = [
     "JsonParseError",
     "format_f64",
     "has_surrogate",
+    "is_normalized",
     "json_display",
     "normalize_json",
     "pydantic_json",
@@ -103,6 +104,58 @@ def normalize_json(value: Any, depth: int = 0) -> Any:
     if isinstance(value, (list, tuple)):
         return [normalize_json(v, depth + 1) for v in value]
     raise JsonDumpError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def is_normalized(value: Any, depth: int = 0) -> bool:
+    """Whether ``normalize_json(value)`` would return an equal value of the same types.
+
+    True for the usual tool schema: exact dicts with string keys, lists, strings without
+    surrogates, i64/u64 ints, floats serde_json reads back unchanged, bools and None. The
+    renderer then reads the value itself instead of a normalized copy (a walk without
+    copying costs about a third of ``normalize_json``). False means "normalize it", never
+    an error.
+    """
+    if depth >= MAX_DEPTH:
+        return False  # its leaves may sit past the depth limit
+    depth += 1
+    if type(value) is dict:
+        for k in value:
+            if type(k) is not str or (not k.isascii() and has_surrogate(k)):
+                return False
+        items: Any = value.values()
+    elif type(value) is list:
+        items = value
+    else:
+        return False
+    # Leaves are checked inline: one function call per container, not per value.
+    for v in items:
+        tp = type(v)
+        if tp is str:
+            if not v.isascii() and has_surrogate(v):
+                return False
+        elif v is None or v is True or v is False:
+            pass
+        elif tp is int:
+            if not _I64_MIN <= v < _U64_LIMIT:
+                return False
+        elif tp is dict or tp is list:
+            if not is_normalized(v, depth):
+                return False
+        elif tp is float:
+            if not _float_is_normalized(v):
+                return False
+        else:
+            return False
+    return True
+
+
+def _float_is_normalized(value: float) -> bool:
+    try:
+        read = _normalize_float(value)
+    except JsonParseError:
+        return False
+    # The same float, sign of zero included.
+    return read == value and math.copysign(1.0, read) == math.copysign(1.0, value)
 
 
 def _check_str(value: str) -> str:
