@@ -6,7 +6,7 @@ The JSON values arrive normalized as the official sees them (``_compat/json_valu
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Tuple
 
 from ._compat.json_value import json_display
 
@@ -45,6 +45,15 @@ def _default_comment(get: Callable[..., Any], default: Any, enum_raw: bool) -> s
     return f"default: {json_display(default)}"
 
 
+def _variant(variant: Any, indent: str) -> Tuple[Callable[..., Any], str]:
+    """A oneOf variant's key getter and its type text ("| null" added when it is nullable)."""
+    vget = _getter(variant)
+    type_str = schema_to_typescript(variant, indent)
+    if vget("nullable") is True and "null" not in type_str:
+        type_str += " | null"
+    return vget, type_str
+
+
 def schema_to_typescript(schema: Any, indent: str = "") -> str:
     """Render a normalized JSON schema as the official TypeScript-like type text."""
     if type(schema) is not dict:
@@ -56,10 +65,7 @@ def schema_to_typescript(schema: Any, indent: str = "") -> str:
         inner = indent + "   "
         for variant in one_of:
             out.append(f"\n{indent} | ")
-            vget = _getter(variant)
-            type_str = schema_to_typescript(variant, inner)
-            if vget("nullable") is True and "null" not in type_str:
-                type_str += " | null"
+            vget, type_str = _variant(variant, inner)
             out.append(type_str)
             trailing = []
             desc = vget("description")
@@ -170,10 +176,7 @@ def _one_of_property(out: List[str], label: str, vget: Callable[..., Any], one_o
     variant_indent = indent + "   "
     for i, variant in enumerate(one_of):
         out.append(f"{indent} | ")
-        wget = _getter(variant)
-        type_str = schema_to_typescript(variant, variant_indent)
-        if wget("nullable") is True and "null" not in type_str:
-            type_str += " | null"
+        wget, type_str = _variant(variant, variant_indent)
         out.append(type_str)
         trailing = []
         if not (i == 0 and above):
