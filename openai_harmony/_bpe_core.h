@@ -102,14 +102,18 @@ static inline uint64_t oh_short_hash(uint64_t key, size_t n) {
     return oh_mix((key ^ ((uint64_t)n << 59)) * 0x9E3779B97F4A7C15ULL);
 }
 
-static inline uint32_t oh_short_rank(const oh_vocab *v, uint64_t key, size_t n) {
-    uint64_t i = oh_short_hash(key, n) & v->short_mask;
+/* Probe short_tab from slot i, the key's home slot (see oh_short_rank). */
+static inline uint32_t oh_short_probe(const oh_vocab *v, uint64_t key, size_t n, uint64_t i) {
     for (;;) {
         const oh_short_ent *e = &v->short_tab[i];
         if (e->key == key && e->len == n) return e->rank;
         if (e->len == 0) return OH_NO_RANK;
         i = (i + 1) & v->short_mask;
     }
+}
+
+static inline uint32_t oh_short_rank(const oh_vocab *v, uint64_t key, size_t n) {
+    return oh_short_probe(v, key, n, oh_short_hash(key, n) & v->short_mask);
 }
 
 static inline uint32_t oh_rank_h(const oh_vocab *v, const uint8_t *p, size_t n, uint64_t h) {
@@ -671,14 +675,7 @@ static int oh_encode_ordinary(const oh_vocab *v, const uint8_t *s, size_t n, oh_
             uint64_t h = 0;
             uint32_t r;
             if (len <= 8 && v->short_tab) {
-                /* the probe loop of oh_short_rank, from the slot computed while scanning */
-                uint64_t key = keys[j], i = slots[j];
-                for (;;) {
-                    const oh_short_ent *ent = &v->short_tab[i];
-                    if (ent->key == key && ent->len == len) { r = ent->rank; break; }
-                    if (ent->len == 0) { r = OH_NO_RANK; break; }
-                    i = (i + 1) & v->short_mask;
-                }
+                r = oh_short_probe(v, keys[j], len, slots[j]);  /* slot found while scanning */
             } else {
                 h = len > 8 ? keys[j] : oh_hash_bytes(s + p, len);
                 r = oh_rank_h(v, s + p, len, h);

@@ -6,7 +6,7 @@ The JSON values arrive normalized as the official sees them (``_compat/json_valu
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ._compat.json_value import json_display
 
@@ -54,6 +54,15 @@ def _variant(variant: Any, indent: str) -> Tuple[Callable[..., Any], str]:
     return vget, type_str
 
 
+def _variant_comment(vget: Callable[..., Any], desc: Optional[str], enum_raw: bool) -> str:
+    """The " // ..." after a oneOf variant: its description (when shown) and its default."""
+    trailing = [desc] if desc is not None else []
+    default = vget("default", _MISSING)
+    if default is not _MISSING:
+        trailing.append(_default_comment(vget, default, enum_raw=enum_raw))
+    return " // " + " ".join(trailing) if trailing else ""
+
+
 def schema_to_typescript(schema: Any, indent: str = "") -> str:
     """Render a normalized JSON schema as the official TypeScript-like type text."""
     if type(schema) is not dict:
@@ -67,15 +76,8 @@ def schema_to_typescript(schema: Any, indent: str = "") -> str:
             out.append(f"\n{indent} | ")
             vget, type_str = _variant(variant, inner)
             out.append(type_str)
-            trailing = []
             desc = vget("description")
-            if type(desc) is str:
-                trailing.append(desc)
-            default = vget("default", _MISSING)
-            if default is not _MISSING:
-                trailing.append(_default_comment(vget, default, enum_raw=False))
-            if trailing:
-                out.append(" // " + " ".join(trailing))
+            out.append(_variant_comment(vget, desc if type(desc) is str else None, enum_raw=False))
         return "".join(out)
 
     return _typed(schema, get, indent)
@@ -178,15 +180,8 @@ def _one_of_property(out: List[str], label: str, vget: Callable[..., Any], one_o
         out.append(f"{indent} | ")
         wget, type_str = _variant(variant, variant_indent)
         out.append(type_str)
-        trailing = []
-        if not (i == 0 and above):
-            vdesc = wget("description")
-            if type(vdesc) is str and vdesc != property_desc:
-                trailing.append(vdesc)
-        vdefault = wget("default", _MISSING)
-        if vdefault is not _MISSING:
-            trailing.append(_default_comment(wget, vdefault, enum_raw=True))
-        if trailing:
-            out.append(" // " + " ".join(trailing))
+        vdesc = None if i == 0 and above else wget("description")
+        shown = vdesc if type(vdesc) is str and vdesc != property_desc else None
+        out.append(_variant_comment(wget, shown, enum_raw=True))
         out.append("\n")
     out.append(f"{indent},\n")
